@@ -1,0 +1,42 @@
+package dev.edgestack.edgelb;
+
+import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.balancer.vertx.ProxyServer;
+import dev.edgestack.balancer.vertx.UpstreamPool;
+import dev.edgestack.runtime.config.ConfigNode;
+import dev.edgestack.runtime.process.Deployable;
+import dev.edgestack.runtime.process.EdgeContext;
+import dev.edgestack.runtime.process.EdgeProcess;
+import dev.edgestack.runtime.process.RuntimeSettings;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The external load balancer: spreads client traffic over the gateway instances. */
+public final class EdgeLbMain implements Deployable {
+
+  public static void main(String[] args) {
+    EdgeProcess.main("edge-lb", args, new EdgeLbMain());
+  }
+
+  @Override
+  public Future<Void> start(EdgeContext context) {
+    UpstreamPool gateways;
+    try {
+      List<String> keys = new ArrayList<>(RuntimeSettings.KEYS);
+      keys.add("pool");
+      context.config().requireOnly(keys.toArray(String[]::new));
+      ConfigNode pool = context.config().object("pool");
+      List<String> poolKeys = new ArrayList<>(PoolConfig.KEYS);
+      poolKeys.add("name");
+      pool.requireOnly(poolKeys.toArray(String[]::new));
+      gateways =
+          UpstreamPool.create(context, PoolConfig.from(pool, pool.string("name", "gateways")));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Optional<UpstreamPool> route = Optional.of(gateways);
+    return ProxyServer.start(context, request -> route).mapEmpty();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.edgestack.runtime.failure;
+
+import dev.edgestack.runtime.http.Exchange;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers: status, {@code application/problem+json} body
+ * (RFC 9457) with the request id, metric {@code edge_failures_total{kind}} and log level.
+ */
+public final class FailureResponder {
+  public static final String PROBLEM_JSON = "application/problem+json";
+  private static final Logger LOG = LoggerFactory.getLogger(FailureResponder.class);
+
+  private final Map<FailureKind, Counter> counters = new EnumMap<>(FailureKind.class);
+
+  public FailureResponder(MeterRegistry registry) {
+    for (FailureKind kind : FailureKind.values()) {
+      counters.put(
+          kind,
+          Counter.builder("edge_failures")
+              .description("Requests answered with a failure, by kind")
+              .tag("kind", kind.tag())
+              .register(registry));
+    }
+  }
+
+  /**
+   * Maps any throwable to a failure: an {@link EdgeFailure} keeps its kind, others are internal.
+   */
+  public static EdgeFailure classify(Throwable error) {
+    if (error instanceof EdgeFailure failure) {
+      return failure;
+    }
+    if (error instanceof TimeoutException) {
+      return EdgeFailure.of(FailureKind.UPSTREAM_TIMEOUT, "The upstream did not answer in time");
+    }
+    return EdgeFailure.of(FailureKind.INTERNAL, "Internal error", error);
+  }
+
+  /** Answers the exchange with the failure, unless an answer has already started. */
+  public void respond(Exchange exchange, Throwable error) {
+    EdgeFailure failure = classify(error);
+    FailureKind kind = failure.kind();
+    counters.get(kind).increment();
+    exchange.failure(kind);
+    log(exchange, failure);
+    HttpServerResponse response = exchange.request().response();
+    if (response.headWritten() || response.closed()) {
+      // Too late for a clean answer: closing tells the client the response is incomplete.
+      exchange.request().connection().close();
+      return;
+    }
+    response.setStatusCode(kind.status());
+    failure.headers().forEach(response::putHeader);
+    JsonObject problem =
+        new JsonObject()
+            .put("type", "urn:edge-stack:problem:" + kind.tag())
+            .put("title", kind.title())
+            .put("status", kind.status())
+            .put("detail", failure.getMessage())
+            .put("instance", exchange.request().path())
+            .put("requestId", exchange.requestId());
+    response.putHeader(HttpHeaderNames.CONTENT_TYPE, PROBLEM_JSON).end(problem.toBuffer());
+  }
+
+  private static void log(Exchange exchange, EdgeFailure failure) {
+    switch (failure.kind().severity()) {
+      case CLIENT ->
+          LOG.debug(
+              "{} {} -> {}: {}",
+              exchange.requestId(),
+              exchange.request().path(),
+              failure.kind().tag(),
+              failure.getMessage());
+      case UPSTREAM ->
+          LOG.warn(
+              "{} {} -> {}: {}",
+              exchange.requestId(),
+              exchange.request().path(),
+              failure.kind().tag(),
+              failure.getMessage());
+      case INTERNAL ->
+          LOG.error(
+              "{} {} -> internal error", exchange.requestId(), exchange.request().path(), failure);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.edgestack.runtime.http;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one JSON line per request to the {@code access} logger when its response ends, or when the
+ * connection closes before it does.
+ */
+public final class AccessLog {
+  private static final Logger ACCESS = LoggerFactory.getLogger("access");
+
+  private final String instance;
+
+  public AccessLog(String instance) {
+    this.instance = instance;
+  }
+
+  void track(Exchange exchange) {
+    HttpServerResponse response = exchange.request().response();
+    boolean[] written = {false};
+    response.endHandler(
+        ignored -> {
+          written[0] = true;
+          write(exchange, response.getStatusCode(), response.bytesWritten(), false);
+        });
+    response.closeHandler(
+        ignored -> {
+          if (!written[0]) {
+            written[0] = true;
+            write(exchange, response.getStatusCode(), response.bytesWritten(), true);
+          }
+        });
+  }
+
+  private void write(Exchange exchange, int status, long bytes, boolean aborted) {
+    if (!ACCESS.isInfoEnabled()) {
+      return;
+    }
+    var request = exchange.request();
+    JsonObject line =
+        new JsonObject()
+            .put("ts", Instant.now().toString())
+            .put("instance", instance)
+            .put("requestId", exchange.requestId())
+            .put("traceId", exchange.trace().traceId())
+            .put("method", request.method().name())
+            .put("path", request.path())
+            .put("status", status)
+            .put("durationMs", (System.nanoTime() - exchange.startNanos()) / 1_000_000.0)
+            .put("bytesSent", bytes)
+            .put(
+                "client",
+                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
+    if (exchange.upstream() != null) {
+      line.put("upstream", exchange.upstream());
+    }
+    if (exchange.failure() != null) {
+      line.put("failure", exchange.failure().tag());
+    }
+    if (aborted) {
+      line.put("aborted", true);
+    }
+    ACCESS.info(line.encode());
+  }
+}

@@ -1,0 +1,80 @@
+package dev.edgestack.runtime.http;
+
+import dev.edgestack.runtime.failure.FailureKind;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.regex.Pattern;
+
+/**
+ * One request as an edge tier sees it: its request id, trace context, start time and what the
+ * access log will say about it. Every tier begins an exchange first thing on every request.
+ */
+public final class Exchange {
+  public static final String REQUEST_ID = "X-Request-Id";
+  public static final String TRACEPARENT = "traceparent";
+  private static final Pattern VALID_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:+/=-]{1,128}");
+
+  private final HttpServerRequest request;
+  private final String requestId;
+  private final TraceContext trace;
+  private final long startNanos = System.nanoTime();
+  private String upstream;
+  private FailureKind failure;
+
+  private Exchange(HttpServerRequest request, String requestId, TraceContext trace) {
+    this.request = request;
+    this.requestId = requestId;
+    this.trace = trace;
+  }
+
+  /**
+   * Begins an exchange: keeps a well-formed client request id or makes one, starts a span under the
+   * caller's trace (or a new trace), echoes the id on the response and logs the request when its
+   * response ends.
+   */
+  public static Exchange begin(HttpServerRequest request, AccessLog accessLog) {
+    String incoming = request.getHeader(REQUEST_ID);
+    String requestId = isValidRequestId(incoming) ? incoming : Ids.newRequestId();
+    Exchange exchange =
+        new Exchange(request, requestId, TraceContext.childOf(request.getHeader(TRACEPARENT)));
+    request.response().putHeader(REQUEST_ID, requestId);
+    accessLog.track(exchange);
+    return exchange;
+  }
+
+  public static boolean isValidRequestId(String value) {
+    return value != null && VALID_REQUEST_ID.matcher(value).matches();
+  }
+
+  public HttpServerRequest request() {
+    return request;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public TraceContext trace() {
+    return trace;
+  }
+
+  public long startNanos() {
+    return startNanos;
+  }
+
+  public String upstream() {
+    return upstream;
+  }
+
+  /** Names the upstream endpoint that served the request, for the access log. */
+  public void upstream(String upstream) {
+    this.upstream = upstream;
+  }
+
+  public FailureKind failure() {
+    return failure;
+  }
+
+  public void failure(FailureKind failure) {
+    this.failure = failure;
+  }
+}

@@ -1,0 +1,169 @@
+package dev.edgestack.runtime.process;
+
+import dev.edgestack.runtime.config.ConfigException;
+import dev.edgestack.runtime.config.ConfigLoader;
+import dev.edgestack.runtime.config.ConfigNode;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a deployable as a process: loads and validates its config, builds Vert.x with Prometheus
+ * metrics, serves the admin endpoints, starts the deployable and drains it on SIGTERM.
+ */
+public final class EdgeProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeProcess.class);
+
+  private EdgeProcess() {}
+
+  /**
+   * The {@code main} of every deployable: {@code java -jar X.jar --config FILE}. A bad config or a
+   * failed start ends the process with a one-line reason and a non-zero exit code.
+   */
+  public static void main(String role, String[] args, Deployable deployable) {
+    Path file = configPath(role, args);
+    ConfigNode config;
+    try {
+      config = ConfigLoader.fromEnvironment().load(file);
+    } catch (ConfigException e) {
+      LOG.error("Invalid configuration: {}", e.getMessage());
+      exit(2);
+      return;
+    }
+    RunningInstance running;
+    try {
+      running = awaitStart(start(role, config, deployable));
+    } catch (ConfigException e) {
+      LOG.error("Invalid configuration: {}", e.getMessage());
+      exit(2);
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("{} failed to start: {}", role, e.getMessage(), e);
+      exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> running.closeAndWait(), role + "-shutdown"));
+  }
+
+  private static Path configPath(String role, String[] args) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals("--config")) {
+        return Path.of(args[i + 1]);
+      }
+    }
+    LOG.error("usage: java -jar {}.jar --config FILE (missing --config)", role);
+    exit(2);
+    throw new IllegalStateException("unreachable");
+  }
+
+  // checkstyle-allow: exit
+  private static void exit(int code) {
+    System.exit(code);
+  }
+
+  private static RunningInstance awaitStart(Future<RunningInstance> starting) {
+    CountDownLatch done = new CountDownLatch(1);
+    starting.onComplete(ignored -> done.countDown());
+    try {
+      if (!done.await(5, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("start-up did not finish within 5 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during start-up", e);
+    }
+    if (starting.failed()) {
+      Throwable cause = starting.cause();
+      throw cause instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException(cause.getMessage(), cause);
+    }
+    return starting.result();
+  }
+
+  /**
+   * Starts a deployable in this JVM (also how tests run one). The returned instance is ready for
+   * traffic once its readiness checks are UP.
+   */
+  public static Future<RunningInstance> start(
+      String role, ConfigNode config, Deployable deployable) {
+    RuntimeSettings settings;
+    try {
+      settings = RuntimeSettings.from(config);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("instance", settings.instance(), "role", role);
+    new JvmMemoryMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
+    AtomicBoolean accepting = new AtomicBoolean(true);
+    AtomicBoolean started = new AtomicBoolean(false);
+    HealthChecks readiness = HealthChecks.create(vertx);
+    readiness.register(
+        "accepting",
+        promise ->
+            promise.complete(accepting.get() ? Status.OK() : Status.KO().setData(draining())));
+    readiness.register(
+        "started", promise -> promise.complete(started.get() ? Status.OK() : Status.KO()));
+    Router admin = AdminEndpoints.router(vertx, registry, readiness);
+    EdgeContext context =
+        new EdgeContext(role, vertx, config, settings, registry, readiness, admin);
+    RunningInstance running = new RunningInstance(context, accepting);
+    return vertx
+        .createHttpServer()
+        .requestHandler(admin)
+        .listen(settings.adminPort(), settings.adminHost())
+        .compose(
+            adminServer -> {
+              running.adminServer(adminServer);
+              return deployable.start(context);
+            })
+        .map(
+            ignored -> {
+              started.set(true);
+              LOG.info(
+                  "{} {} started (admin port {})", role, settings.instance(), running.adminPort());
+              return running;
+            })
+        .recover(failure -> running.close().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  private static io.vertx.core.json.JsonObject draining() {
+    return new io.vertx.core.json.JsonObject().put("reason", "shutting down");
+  }
+
+  /** Servers the deployable registered for draining, in registration order. */
+  static List<HttpServer> drained(EdgeContext context) {
+    return context.drainedServers();
+  }
+}

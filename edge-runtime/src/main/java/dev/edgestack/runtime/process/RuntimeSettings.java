@@ -1,0 +1,53 @@
+package dev.edgestack.runtime.process;
+
+import dev.edgestack.runtime.config.ConfigNode;
+import dev.edgestack.runtime.http.TrustedProxies;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The settings every deployable shares: who it is, where it listens, how it drains and whom it
+ * trusts for forwarding headers. Read from the {@code instance}, {@code server}, {@code admin},
+ * {@code shutdown} and {@code forwarded} sections of its file.
+ */
+public record RuntimeSettings(
+    String instance,
+    String host,
+    int port,
+    String adminHost,
+    int adminPort,
+    Duration drainDelay,
+    Duration shutdownTimeout,
+    TrustedProxies trustedProxies) {
+
+  /** The top-level keys read here; a deployable adds its own when it checks for unknown keys. */
+  public static final List<String> KEYS =
+      List.of("instance", "server", "admin", "shutdown", "forwarded");
+
+  public static RuntimeSettings from(ConfigNode root) {
+    ConfigNode instance = root.object("instance").requireOnly("name");
+    ConfigNode server = root.object("server").requireOnly("host", "port");
+    ConfigNode admin = root.object("admin").requireOnly("host", "port");
+    ConfigNode shutdown = root.objectOrEmpty("shutdown").requireOnly("drainDelay", "timeout");
+    ConfigNode forwarded = root.objectOrEmpty("forwarded").requireOnly("trustedProxies");
+    String host = server.string("host", "127.0.0.1");
+    TrustedProxies trusted;
+    try {
+      trusted = TrustedProxies.parse(forwarded.strings("trustedProxies"));
+    } catch (IllegalArgumentException e) {
+      throw forwarded.error(
+          "trustedProxies",
+          forwarded.strings("trustedProxies"),
+          "IP addresses or CIDR ranges such as 127.0.0.1/32 (" + e.getMessage() + ")");
+    }
+    return new RuntimeSettings(
+        instance.string("name"),
+        host,
+        server.integer("port", 0, 65535),
+        admin.string("host", host),
+        admin.integer("port", 0, 65535),
+        shutdown.duration("drainDelay", Duration.ZERO, Duration.ZERO),
+        shutdown.duration("timeout", Duration.ofSeconds(10), Duration.ofMillis(1)),
+        trusted);
+  }
+}

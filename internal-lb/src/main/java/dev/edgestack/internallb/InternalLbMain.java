@@ -1,0 +1,54 @@
+package dev.edgestack.internallb;
+
+import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.balancer.vertx.ProxyServer;
+import dev.edgestack.balancer.vertx.UpstreamPool;
+import dev.edgestack.runtime.config.ConfigNode;
+import dev.edgestack.runtime.process.Deployable;
+import dev.edgestack.runtime.process.EdgeContext;
+import dev.edgestack.runtime.process.EdgeProcess;
+import dev.edgestack.runtime.process.RuntimeSettings;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The internal load balancer: one pool per service, chosen by the request path's prefix. */
+public final class InternalLbMain implements Deployable {
+
+  public static void main(String[] args) {
+    EdgeProcess.main("internal-lb", args, new InternalLbMain());
+  }
+
+  @Override
+  public Future<Void> start(EdgeContext context) {
+    PathRouter router;
+    try {
+      List<String> keys = new ArrayList<>(RuntimeSettings.KEYS);
+      keys.add("pools");
+      context.config().requireOnly(keys.toArray(String[]::new));
+      List<ConfigNode> pools = context.config().objects("pools");
+      if (pools.isEmpty()) {
+        throw context.config().error("pools", null, "at least one pool with name and pathPrefix");
+      }
+      List<String> poolKeys = new ArrayList<>(PoolConfig.KEYS);
+      poolKeys.add("name");
+      poolKeys.add("pathPrefix");
+      List<PathRouter.Entry> entries = new ArrayList<>();
+      for (ConfigNode pool : pools) {
+        pool.requireOnly(poolKeys.toArray(String[]::new));
+        String prefix = pool.string("pathPrefix");
+        if (!prefix.startsWith("/") || (prefix.length() > 1 && prefix.endsWith("/"))) {
+          throw pool.error(
+              "pathPrefix", prefix, "a path such as /accounts (leading /, no trailing /)");
+        }
+        UpstreamPool upstream =
+            UpstreamPool.create(context, PoolConfig.from(pool, pool.string("name")));
+        entries.add(new PathRouter.Entry(prefix, upstream));
+      }
+      router = new PathRouter(entries);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return ProxyServer.start(context, request -> router.route(request.path())).mapEmpty();
+  }
+}
