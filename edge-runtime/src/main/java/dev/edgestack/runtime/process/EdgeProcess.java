@@ -10,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -18,7 +18,6 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +74,6 @@ public final class EdgeProcess {
     throw new IllegalStateException("unreachable");
   }
 
-  // checkstyle-allow: exit
   private static void exit(int code) {
     System.exit(code);
   }
@@ -158,12 +156,7 @@ public final class EdgeProcess {
         .recover(failure -> running.close().transform(ignored -> Future.failedFuture(failure)));
   }
 
-  private static io.vertx.core.json.JsonObject draining() {
-    return new io.vertx.core.json.JsonObject().put("reason", "shutting down");
-  }
-
-  /** Servers the deployable registered for draining, in registration order. */
-  static List<HttpServer> drained(EdgeContext context) {
-    return context.drainedServers();
+  private static JsonObject draining() {
+    return new JsonObject().put("reason", "shutting down");
   }
 }

@@ -1,6 +1,7 @@
 package dev.edgestack.runtime.process;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,17 +67,27 @@ public final class RunningInstance {
         settings.drainDelay().isZero()
             ? Future.succeededFuture()
             : vertx.timer(settings.drainDelay().toMillis()).mapEmpty();
-    closed =
-        delay
-            .compose(ignored -> drainServers())
-            .compose(ignored -> closeResources())
-            .compose(
-                ignored ->
-                    adminServer == null
-                        ? Future.<Void>succeededFuture()
-                        : adminServer.close().otherwiseEmpty())
-            .eventually(() -> vertx.close())
-            .onComplete(ignored -> LOG.info("{} stopped", settings.instance()));
+    // A context-free promise: listeners of futures bound to this Vert.x would never run once it
+    // is closed, so the caller is told through a promise that completes on the closing thread.
+    Promise<Void> stopped = Promise.promise();
+    delay
+        .compose(ignored -> drainServers())
+        .compose(ignored -> closeResources())
+        .compose(
+            ignored ->
+                adminServer == null
+                    ? Future.<Void>succeededFuture()
+                    : adminServer.close().otherwiseEmpty())
+        .onComplete(
+            ignored ->
+                vertx
+                    .close()
+                    .onComplete(
+                        result -> {
+                          LOG.info("{} stopped", settings.instance());
+                          stopped.complete();
+                        }));
+    closed = stopped.future();
     return closed;
   }
 

@@ -1,0 +1,194 @@
+package dev.edgestack.runtime.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgestack.runtime.config.ConfigException;
+import dev.edgestack.runtime.config.ConfigLoader;
+import dev.edgestack.runtime.http.Exchange;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The process life cycle and the header hygiene of a tier, on real sockets. */
+class EdgeProcessTest {
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private RunningInstance running;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (running != null) {
+      running.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A tier that answers with the headers it would send upstream. */
+  private RunningInstance start(String extraYaml) throws Exception {
+    String yaml =
+        """
+        instance: {name: tier-1}
+        server: {port: 0}
+        admin: {port: 0}
+        shutdown: {drainDelay: 300ms, timeout: 5s}
+        %s
+        """
+            .formatted(extraYaml);
+    var config = ConfigLoader.withVariables(Map.of()).parse("tier.yaml", yaml);
+    Deployable echo =
+        context ->
+            context
+                .vertx()
+                .createHttpServer()
+                .requestHandler(
+                    request -> {
+                      Exchange exchange = Exchange.begin(request, context.accessLog());
+                      MultiMap outgoing =
+                          MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+                      context.forwarded().applyToRequest(request, outgoing);
+                      JsonObject body =
+                          new JsonObject()
+                              .put("client", context.forwarded().clientAddress(request))
+                              .put("xff", outgoing.get("X-Forwarded-For"))
+                              .put("forwarded", outgoing.get("Forwarded"))
+                              .put("via", outgoing.get("Via"))
+                              .put("requestId", exchange.requestId());
+                      long delay = request.path().equals("/slow") ? 800 : 1;
+                      context.vertx().setTimer(delay, id -> request.response().end(body.encode()));
+                    })
+                .listen(0, "127.0.0.1")
+                .onSuccess(context::drainOnShutdown)
+                .mapEmpty();
+    running =
+        EdgeProcess.start("test", config, echo)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
+    return running;
+  }
+
+  private HttpResponse<String> get(int port, String path, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesHealthAndMetricsOnTheAdminPort() throws Exception {
+    start("");
+    assertThat(get(running.adminPort(), "/health/live").statusCode()).isEqualTo(200);
+    HttpResponse<String> ready = get(running.adminPort(), "/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(ready.body()).getString("outcome")).isEqualTo("UP");
+    get(running.httpPort(), "/x");
+    String metrics = get(running.adminPort(), "/metrics").body();
+    assertThat(metrics)
+        .contains("edge_failures_total{instance=\"tier-1\",kind=\"no-route\",role=\"test\"}")
+        .contains("vertx_http_server_requests_total");
+  }
+
+  @Test
+  void theEdgeReplacesClientForwardingHeaders() throws Exception {
+    start("forwarded: {trustedProxies: []}");
+    JsonObject seen =
+        new JsonObject(
+            get(
+                    running.httpPort(),
+                    "/x",
+                    "X-Forwarded-For",
+                    "6.6.6.6",
+                    "Forwarded",
+                    "for=6.6.6.6",
+                    "Via",
+                    "1.1 spoofed",
+                    "X-Request-Id",
+                    "bad id with spaces")
+                .body());
+    assertThat(seen.getString("client")).isEqualTo("127.0.0.1");
+    assertThat(seen.getString("xff")).isEqualTo("127.0.0.1");
+    assertThat(seen.getString("forwarded")).startsWith("for=127.0.0.1;").doesNotContain("6.6.6.6");
+    assertThat(seen.getString("via")).isEqualTo("1.1 spoofed, 1.1 tier-1");
+    assertThat(seen.getString("requestId")).matches("[0-9a-f]{32}");
+  }
+
+  @Test
+  void aTrustedProxysChainIsExtendedAndTheClientIsItsRightmostUntrustedHop() throws Exception {
+    start("forwarded: {trustedProxies: [127.0.0.1/32, 10.0.0.0/8]}");
+    JsonObject seen =
+        new JsonObject(
+            get(
+                    running.httpPort(),
+                    "/x",
+                    "X-Forwarded-For",
+                    "6.6.6.6, 203.0.113.7, 10.1.2.3",
+                    "X-Request-Id",
+                    "keep-me-1")
+                .body());
+    assertThat(seen.getString("client")).isEqualTo("203.0.113.7");
+    assertThat(seen.getString("xff")).isEqualTo("6.6.6.6, 203.0.113.7, 10.1.2.3, 127.0.0.1");
+    assertThat(seen.getString("requestId")).isEqualTo("keep-me-1");
+  }
+
+  @Test
+  void drainingTurnsReadinessDownAndLetsInFlightRequestsFinish() throws Exception {
+    start("");
+    int port = running.httpPort();
+    int adminPort = running.adminPort();
+    CompletableFuture<HttpResponse<String>> inFlight =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    // Let the request reach the server before draining starts.
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> running.context().vertx() != null && inFlightStarted(adminPort));
+    var closing = running.close();
+    assertThat(get(adminPort, "/health/ready").statusCode()).isEqualTo(503);
+    assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    closing.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    running = null;
+  }
+
+  private boolean inFlightStarted(int adminPort) throws Exception {
+    String metrics = get(adminPort, "/metrics").body();
+    return metrics
+        .lines()
+        .anyMatch(l -> l.startsWith("vertx_http_server_active_requests") && !l.endsWith(" 0.0"));
+  }
+
+  @Test
+  void anInvalidCommonSectionFailsStartUpNamingTheKey() {
+    var config =
+        ConfigLoader.withVariables(Map.of())
+            .parse(
+                "tier.yaml", "instance: {name: t}\nserver: {port: 0, prot: 1}\nadmin: {port: 0}\n");
+    assertThatThrownBy(
+            () ->
+                EdgeProcess.start("test", config, context -> io.vertx.core.Future.succeededFuture())
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(ConfigException.class)
+        .hasMessageContaining("tier.yaml: server.prot: unknown key (expected one of: host, port)");
+  }
+}
