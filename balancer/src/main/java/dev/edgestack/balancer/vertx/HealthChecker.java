@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
@@ -29,15 +28,13 @@ final class HealthChecker {
   private final List<Long> timers = new ArrayList<>();
   private volatile boolean stopped;
 
-  HealthChecker(Vertx vertx, Pool pool, HealthCheckConfig config, MeterRegistry registry) {
+  /** Checks share the pool's client: one connection pool per endpoint address, one metric set. */
+  HealthChecker(
+      Vertx vertx, Pool pool, HealthCheckConfig config, HttpClient client, MeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setKeepAlive(true)
-                .setConnectTimeout((int) config.timeout().toMillis()));
+    this.client = client;
     for (Endpoint endpoint : pool.endpoints()) {
       Gauge.builder("edge_endpoint_healthy", endpoint, e -> e.healthy() ? 1 : 0)
           .description("1 when the endpoint passes its active health check")
@@ -104,6 +101,5 @@ final class HealthChecker {
   void stop() {
     stopped = true;
     timers.forEach(vertx::cancelTimer);
-    client.close();
   }
 }

@@ -59,11 +59,12 @@ public final class UpstreamPool {
             .vertx()
             .createHttpClient(
                 new HttpClientOptions()
+                    .setMetricsName("upstream:" + config.name())
                     .setKeepAlive(true)
                     .setConnectTimeout((int) config.connectTimeout().toMillis()),
                 new PoolOptions().setHttp1MaxSize(64));
     this.healthChecker =
-        new HealthChecker(context.vertx(), pool, config.healthCheck(), context.registry());
+        new HealthChecker(context.vertx(), pool, config.healthCheck(), client, context.registry());
     this.outcomes = new OutcomeRecorder(config.name(), context.registry());
     this.forwarded = context.forwarded();
   }
