@@ -8,12 +8,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -121,23 +123,28 @@ public final class EdgeProcess {
                     .setMetricsOptions(
                         new MicrometerMetricsOptions()
                             .setEnabled(true)
+                            // LOCAL tells the admin server's meters from the main server's.
+                            .addLabels(Label.LOCAL, Label.HTTP_ROUTE)
                             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     AtomicBoolean accepting = new AtomicBoolean(true);
-    AtomicBoolean started = new AtomicBoolean(false);
+    AtomicBoolean ready = new AtomicBoolean(false);
     HealthChecks readiness = HealthChecks.create(vertx);
     readiness.register(
         "accepting",
         promise ->
             promise.complete(accepting.get() ? Status.OK() : Status.KO().setData(draining())));
     readiness.register(
-        "started", promise -> promise.complete(started.get() ? Status.OK() : Status.KO()));
+        "started", promise -> promise.complete(ready.get() ? Status.OK() : Status.KO()));
     Router admin = AdminEndpoints.router(vertx, registry, readiness);
     EdgeContext context =
         new EdgeContext(role, vertx, config, settings, registry, readiness, admin);
     RunningInstance running = new RunningInstance(context, accepting);
-    return vertx
+    // Context-free: when start-up fails, Vert.x is closed before the caller hears of it, and
+    // a future bound to its event loops could then never complete.
+    Promise<RunningInstance> result = Promise.promise();
+    vertx
         .createHttpServer()
         .requestHandler(admin)
         .listen(settings.adminPort(), settings.adminHost())
@@ -146,14 +153,21 @@ public final class EdgeProcess {
               running.adminServer(adminServer);
               return deployable.start(context);
             })
-        .map(
-            ignored -> {
-              started.set(true);
-              LOG.info(
-                  "{} {} started (admin port {})", role, settings.instance(), running.adminPort());
-              return running;
-            })
-        .recover(failure -> running.close().transform(ignored -> Future.failedFuture(failure)));
+        .onComplete(
+            started -> {
+              if (started.succeeded()) {
+                ready.set(true);
+                LOG.info(
+                    "{} {} started (admin port {})",
+                    role,
+                    settings.instance(),
+                    running.adminPort());
+                result.complete(running);
+              } else {
+                running.close().onComplete(ignored -> result.fail(started.cause()));
+              }
+            });
+    return result.future();
   }
 
   private static JsonObject draining() {

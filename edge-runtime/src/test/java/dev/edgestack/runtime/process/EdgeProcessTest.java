@@ -191,4 +191,26 @@ class EdgeProcessTest {
         .hasCauseInstanceOf(ConfigException.class)
         .hasMessageContaining("tier.yaml: server.prot: unknown key (expected one of: host, port)");
   }
+
+  @Test
+  void aFailedStartCompletesWithTheCauseInsteadOfHanging() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      var config =
+          ConfigLoader.withVariables(Map.of())
+              .parse(
+                  "tier.yaml",
+                  "instance: {name: t}\nserver: {port: 0}\nadmin: {port: %d}\n"
+                      .formatted(taken.getLocalPort()));
+      assertThatThrownBy(
+              () ->
+                  EdgeProcess.start(
+                          "test", config, context -> io.vertx.core.Future.succeededFuture())
+                      .toCompletionStage()
+                      .toCompletableFuture()
+                      .get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasMessageContaining("Address already in use");
+    }
+  }
 }
