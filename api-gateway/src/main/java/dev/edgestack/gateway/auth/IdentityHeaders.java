@@ -1,0 +1,42 @@
+package dev.edgestack.gateway.auth;
+
+import io.vertx.core.MultiMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The headers that tell an upstream who the caller is. Only the gateway may set them: every header
+ * starting with {@code X-Auth-} is removed from client requests before anything else looks at them.
+ */
+public final class IdentityHeaders {
+  public static final String SUBJECT = "X-Auth-Subject";
+  public static final String SCOPES = "X-Auth-Scopes";
+  public static final String CLIENT = "X-Auth-Client";
+  private static final String PREFIX = "x-auth-";
+
+  private IdentityHeaders() {}
+
+  /** Removes every {@code X-Auth-*} header, whatever its case. */
+  public static void strip(MultiMap headers) {
+    List<String> names = new ArrayList<>();
+    for (String name : headers.names()) {
+      if (name.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
+        names.add(name);
+      }
+    }
+    names.forEach(headers::remove);
+  }
+
+  /** Replaces the identity headers of {@code headers} by those of {@code identity}, if any. */
+  public static void apply(Optional<Identity> identity, MultiMap headers) {
+    strip(headers);
+    identity.ifPresent(
+        id -> {
+          headers.set(SUBJECT, id.subject());
+          headers.set(SCOPES, String.join(" ", id.scopes()));
+          id.client().ifPresent(client -> headers.set(CLIENT, client));
+        });
+  }
+}

@@ -1,0 +1,86 @@
+package dev.edgestack.gateway.config;
+
+import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.runtime.config.ConfigNode;
+import dev.edgestack.runtime.process.RuntimeSettings;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The gateway's own configuration, read and validated once at start-up: the cluster for shared rate
+ * limits, JWT verification, upstream pools, rate-limit policies and routes (first match wins, in
+ * file order). Every reference between sections is checked here.
+ */
+public record GatewayConfig(
+    Optional<ClusterConfig> cluster,
+    Optional<JwtConfig> jwt,
+    Map<String, PoolConfig> upstreams,
+    Map<String, RateLimitConfig> rateLimits,
+    List<RouteConfig> routes) {
+
+  /** The top-level keys of a gateway file, common ones included. */
+  public static final List<String> KEYS = keys();
+
+  public GatewayConfig {
+    upstreams = Map.copyOf(upstreams);
+    rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
+    routes = List.copyOf(routes);
+  }
+
+  private static List<String> keys() {
+    List<String> keys = new ArrayList<>(RuntimeSettings.KEYS);
+    keys.addAll(List.of("cluster", "auth", "upstreams", "rateLimits", "routes"));
+    return List.copyOf(keys);
+  }
+
+  /** Reads the gateway sections of {@code root}; a {@code ConfigException} names file and key. */
+  public static GatewayConfig from(ConfigNode root) {
+    root.requireOnly(KEYS.toArray(String[]::new));
+    Optional<JwtConfig> jwt =
+        root.objectOrEmpty("auth").requireOnly("jwt").optionalObject("jwt").map(JwtConfig::from);
+
+    Map<String, PoolConfig> upstreams = new LinkedHashMap<>();
+    root.objectEntries("upstreams")
+        .forEach(
+            (name, node) -> {
+              node.requireOnly(PoolConfig.KEYS.toArray(String[]::new));
+              upstreams.put(name, PoolConfig.from(node, name));
+            });
+
+    Map<String, RateLimitConfig> rateLimits = new LinkedHashMap<>();
+    for (ConfigNode node : root.objects("rateLimits")) {
+      RateLimitConfig policy = RateLimitConfig.from(node);
+      if (rateLimits.putIfAbsent(policy.name(), policy) != null) {
+        throw node.error("name", policy.name(), "a name not used by another rate limit");
+      }
+    }
+
+    Optional<ClusterConfig> cluster = root.optionalObject("cluster").map(ClusterConfig::from);
+    if (!rateLimits.isEmpty() && cluster.isEmpty()) {
+      throw root.error("cluster", null, "a mapping: rate limits are shared through the cluster");
+    }
+
+    List<ConfigNode> routeNodes = root.objects("routes");
+    if (routeNodes.isEmpty()) {
+      throw root.error("routes", null, "a non-empty list of routes");
+    }
+    RouteConfig.Known known =
+        new RouteConfig.Known(upstreams.keySet(), rateLimits.keySet(), jwt.isPresent());
+    List<RouteConfig> routes = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (ConfigNode node : routeNodes) {
+      RouteConfig route = RouteConfig.from(node, known);
+      if (!ids.add(route.id())) {
+        throw node.error("id", route.id(), "an id not used by another route");
+      }
+      routes.add(route);
+    }
+    return new GatewayConfig(cluster, jwt, upstreams, rateLimits, routes);
+  }
+}

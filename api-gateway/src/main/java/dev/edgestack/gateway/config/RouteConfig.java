@@ -1,0 +1,194 @@
+package dev.edgestack.gateway.config;
+
+import dev.edgestack.gateway.route.PathTemplate;
+import dev.edgestack.gateway.route.UpstreamTemplate;
+import dev.edgestack.runtime.config.ConfigNode;
+import io.vertx.core.http.HttpMethod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One route: which requests it matches (path template and methods), how callers are authenticated
+ * and authorized, which rate limits apply and where the request goes.
+ *
+ * <pre>
+ * - id: account
+ *   path: /api/accounts/{id}
+ *   methods: [GET]
+ *   auth: jwt
+ *   scopes: [accounts:read]
+ *   rateLimits: []
+ *   upstream: accounts
+ *   upstreamPath: /accounts/{id}
+ * </pre>
+ */
+public record RouteConfig(
+    String id,
+    PathTemplate path,
+    Set<HttpMethod> methods,
+    AuthMode auth,
+    List<String> scopes,
+    List<String> rateLimits,
+    RouteTarget target) {
+  private static final List<String> METHODS =
+      List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+  // RFC 6750 scope-token characters.
+  private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]+");
+  private static final Pattern PART = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  public RouteConfig {
+    methods = Set.copyOf(methods);
+    scopes = List.copyOf(scopes);
+    rateLimits = List.copyOf(rateLimits);
+  }
+
+  /** Names the route may refer to; everything else is an error naming the key. */
+  record Known(Set<String> upstreams, Set<String> rateLimits, boolean jwt) {}
+
+  static RouteConfig from(ConfigNode node, Known known) {
+    node.requireOnly(
+        "id",
+        "path",
+        "methods",
+        "auth",
+        "scopes",
+        "rateLimits",
+        "upstream",
+        "upstreamPath",
+        "timeout",
+        "compose");
+    String id = node.string("id");
+    PathTemplate path;
+    try {
+      path = PathTemplate.parse(node.string("path"));
+    } catch (IllegalArgumentException e) {
+      throw node.error(
+          "path",
+          node.string("path"),
+          "a path template such as /api/accounts/{id}: " + e.getMessage());
+    }
+    if (!node.has("auth")) {
+      throw node.error("auth", null, "none or jwt");
+    }
+    AuthMode auth = node.enumValue("auth", AuthMode.class, AuthMode.JWT);
+    if (auth == AuthMode.JWT && !known.jwt()) {
+      throw node.error("auth", "jwt", "none, or configure auth.jwt first");
+    }
+    List<String> scopes = node.strings("scopes");
+    if (!scopes.isEmpty() && auth != AuthMode.JWT) {
+      throw node.error("scopes", String.join(",", scopes), "no scopes on a route with auth none");
+    }
+    for (String scope : scopes) {
+      if (!SCOPE.matcher(scope).matches()) {
+        throw node.error("scopes", scope, "scope tokens without spaces, quotes or backslashes");
+      }
+    }
+    List<String> rateLimits = node.strings("rateLimits");
+    for (String name : rateLimits) {
+      if (!known.rateLimits().contains(name)) {
+        throw node.error("rateLimits", name, "names from rateLimits: " + known.rateLimits());
+      }
+    }
+    return new RouteConfig(
+        id, path, methods(node), auth, scopes, rateLimits, target(node, path, known));
+  }
+
+  private static Set<HttpMethod> methods(ConfigNode node) {
+    List<String> names = node.has("methods") ? node.strings("methods") : List.of("GET");
+    if (names.isEmpty()) {
+      throw node.error("methods", null, "at least one of " + METHODS);
+    }
+    Set<HttpMethod> methods = new LinkedHashSet<>();
+    for (String name : names) {
+      if (!METHODS.contains(name)) {
+        throw node.error("methods", name, "methods from " + METHODS);
+      }
+      methods.add(HttpMethod.valueOf(name));
+    }
+    return methods;
+  }
+
+  private static RouteTarget target(ConfigNode node, PathTemplate path, Known known) {
+    boolean proxied = node.has("upstream") || node.has("upstreamPath");
+    if (node.has("compose")) {
+      if (proxied) {
+        throw node.error(
+            node.has("upstream") ? "upstream" : "upstreamPath",
+            node.string(node.has("upstream") ? "upstream" : "upstreamPath"),
+            "either upstream and upstreamPath, or compose, not both");
+      }
+      return compose(node, path, known);
+    }
+    if (!proxied) {
+      throw node.error("upstream", null, "upstream and upstreamPath, or compose");
+    }
+    if (node.has("timeout")) {
+      throw node.error(
+          "timeout", node.string("timeout"), "no timeout on a proxied route (the pool's applies)");
+    }
+    String upstream = upstream(node, "upstream", known);
+    if (!node.has("upstreamPath")) {
+      throw node.error("upstreamPath", null, "the upstream path, such as /accounts/{id}");
+    }
+    return new RouteTarget.Proxy(upstream, template(node, "upstreamPath", path));
+  }
+
+  private static RouteTarget compose(ConfigNode node, PathTemplate path, Known known) {
+    List<ConfigNode> items = node.objects("compose");
+    if (items.isEmpty()) {
+      throw node.error("compose", null, "a non-empty list of parts");
+    }
+    List<ComposePart> parts = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (ConfigNode item : items) {
+      item.requireOnly("part", "upstream", "path", "required");
+      String name = item.string("part");
+      if (!PART.matcher(name).matches() || name.equals("missing")) {
+        throw item.error("part", name, "1 to 64 letters, digits, '_' or '-', other than missing");
+      }
+      if (!names.add(name)) {
+        throw item.error("part", name, "a name not used by another part of this route");
+      }
+      parts.add(
+          new ComposePart(
+              name,
+              upstream(item, "upstream", known),
+              template(item, "path", path),
+              item.bool("required", true)));
+    }
+    return new RouteTarget.Compose(
+        parts, node.duration("timeout", Duration.ofSeconds(5), Duration.ofMillis(1)));
+  }
+
+  private static String upstream(ConfigNode node, String key, Known known) {
+    String name = node.string(key);
+    if (!known.upstreams().contains(name)) {
+      throw node.error(key, name, "one of the upstreams: " + known.upstreams());
+    }
+    return name;
+  }
+
+  private static UpstreamTemplate template(ConfigNode node, String key, PathTemplate path) {
+    String text = node.string(key);
+    UpstreamTemplate template;
+    try {
+      template = UpstreamTemplate.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw node.error(key, text, "an upstream path such as /accounts/{id}: " + e.getMessage());
+    }
+    for (String variable : template.variables()) {
+      if (!path.variables().contains(variable)) {
+        throw node.error(
+            key,
+            text,
+            "variables of the route path only " + path.variables() + ", not {" + variable + "}");
+      }
+    }
+    return template;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.edgestack.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.MultiMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BearerCredentialsTest {
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          Bearer abc.def.ghi      | PRESENT
+          bearer abc.def.ghi      | PRESENT
+          BEARER   abc.def.ghi    | PRESENT
+          Basic dXNlcjpwYXNz      | OTHER_SCHEME
+          Bearer                  | MALFORMED
+          Bearer a b              | MALFORMED
+          Bearer a,b              | MALFORMED
+          Bearer abc"def          | MALFORMED
+          """)
+  void readsOneAuthorizationHeader(String value, BearerCredentials.Kind kind) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", value);
+
+    assertThat(BearerCredentials.from(headers).kind()).isEqualTo(kind);
+  }
+
+  @Test
+  void tellsMissingFromDuplicate() {
+    assertThat(BearerCredentials.from(MultiMap.caseInsensitiveMultiMap()).kind())
+        .isEqualTo(BearerCredentials.Kind.MISSING);
+    MultiMap two =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Authorization", "Bearer a.b.c")
+            .add("authorization", "Bearer d.e.f");
+    assertThat(BearerCredentials.from(two).kind()).isEqualTo(BearerCredentials.Kind.DUPLICATE);
+  }
+
+  @Test
+  void keepsTheTokenText() {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "bearer x.y.z=");
+
+    assertThat(BearerCredentials.from(headers).token()).contains("x.y.z=");
+  }
+}

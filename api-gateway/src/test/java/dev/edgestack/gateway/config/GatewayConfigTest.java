@@ -1,0 +1,201 @@
+package dev.edgestack.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgestack.gateway.route.UpstreamTemplate;
+import dev.edgestack.runtime.config.ConfigException;
+import dev.edgestack.runtime.config.ConfigLoader;
+import dev.edgestack.runtime.config.ConfigNode;
+import io.vertx.core.http.HttpMethod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GatewayConfigTest {
+  private static final String COMMON =
+      """
+      instance: {name: gw}
+      server: {port: 0}
+      admin: {port: 0}
+      """;
+  private static final String CLUSTER =
+      """
+      cluster: {name: test, host: 127.0.0.1, port: 5701, members: "127.0.0.1:5701"}
+      """;
+  private static final String JWT =
+      """
+      auth:
+        jwt: {issuer: iss, audience: aud, jwksUrl: "http://127.0.0.1:1/jwks", algorithms: [RS256]}
+      """;
+  private static final String UPSTREAMS =
+      """
+      upstreams:
+        accounts: {endpoints: "127.0.0.1:8081"}
+      """;
+  private static final String LIMITS =
+      """
+      rateLimits:
+        - {name: per-client, key: client-address, limit: 60, period: 1m}
+      """;
+
+  @Test
+  void loadsTheRealGatewayFile() {
+    ConfigNode root =
+        ConfigLoader.withVariables(Map.of("CLUSTER_MEMBERS", "127.0.0.1:5701,127.0.0.1:5702"))
+            .load(Path.of("../config/api-gateway.yaml"));
+
+    GatewayConfig config = GatewayConfig.from(root);
+
+    assertThat(config.cluster().orElseThrow().members())
+        .containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+    JwtConfig jwt = config.jwt().orElseThrow();
+    assertThat(jwt.algorithms()).containsExactly("RS256");
+    assertThat(jwt.clockSkew()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.upstreams()).containsOnlyKeys("accounts", "transactions", "rates");
+    RateLimitConfig limit = config.rateLimits().get("rates-per-client");
+    assertThat(limit.limit()).isEqualTo(60);
+    assertThat(limit.burst()).isEqualTo(60);
+    assertThat(limit.period()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(limit.onStoreFailure()).isEqualTo(StoreFailurePolicy.FAIL_OPEN);
+    assertThat(config.routes())
+        .extracting(RouteConfig::id)
+        .containsExactly("rates", "account-overview", "account-transactions", "account");
+    RouteConfig overview = config.routes().get(1);
+    assertThat(overview.methods()).isEqualTo(Set.of(HttpMethod.GET));
+    assertThat(overview.scopes()).containsExactly("accounts:read");
+    RouteTarget.Compose compose = (RouteTarget.Compose) overview.target();
+    assertThat(compose.timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(compose.parts())
+        .extracting(ComposePart::name, ComposePart::required)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("account", true),
+            org.assertj.core.groups.Tuple.tuple("transactions", false),
+            org.assertj.core.groups.Tuple.tuple("rates", false));
+    UpstreamTemplate account = ((RouteTarget.Proxy) config.routes().get(3).target()).path();
+    assertThat(account.expand(Map.of("id", "acc-alice-1"), "x=1"))
+        .isEqualTo("/accounts/acc-alice-1?x=1");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          unknown upstream        | upstream: nowhere, upstreamPath: /a                            | routes[0].upstream: "nowhere"
+          unknown rate limit      | upstream: accounts, upstreamPath: /a, rateLimits: [nope]       | routes[0].rateLimits: "nope"
+          bad path template       | path: "/api/{id", upstream: accounts, upstreamPath: /a        | routes[0].path: "/api/{id"
+          empty path segment      | path: /api//x, upstream: accounts, upstreamPath: /a           | routes[0].path: "/api//x"
+          duplicate variable      | path: "/a/{id}/{id}", upstream: accounts, upstreamPath: /a    | routes[0].path
+          foreign variable        | upstream: accounts, upstreamPath: "/a/{other}"                | routes[0].upstreamPath: "/a/{other}"
+          dot segment upstream    | upstream: accounts, upstreamPath: /a/../b                     | routes[0].upstreamPath: "/a/../b"
+          no target               | methods: [GET]                                                | routes[0].upstream: missing
+          proxy and compose       | upstream: accounts, upstreamPath: /a, compose: [{part: a, upstream: accounts, path: /a}] | routes[0].upstream: "accounts"
+          missing upstreamPath    | upstream: accounts                                            | routes[0].upstreamPath: missing
+          unknown part upstream   | compose: [{part: a, upstream: nowhere, path: /a}]             | routes[0].compose[0].upstream: "nowhere"
+          part named missing      | compose: [{part: missing, upstream: accounts, path: /a}]      | routes[0].compose[0].part: "missing"
+          duplicate part          | compose: [{part: a, upstream: accounts, path: /a}, {part: a, upstream: accounts, path: /b}] | routes[0].compose[1].part: "a"
+          timeout on proxy        | upstream: accounts, upstreamPath: /a, timeout: 2s             | routes[0].timeout: "2s"
+          bad method              | methods: [FETCH], upstream: accounts, upstreamPath: /a        | routes[0].methods: "FETCH"
+          scopes without jwt      | auth: none, scopes: [a], upstream: accounts, upstreamPath: /a | routes[0].scopes: "a"
+          unknown route key       | upstream: accounts, upstreamPath: /a, retries: 3              | routes[0].retries: unknown key
+          """)
+  void rejectsABadRouteNamingFileAndKey(String name, String route, String message) {
+    String yaml =
+        COMMON
+            + CLUSTER
+            + JWT
+            + UPSTREAMS
+            + LIMITS
+            + "routes:\n  - {id: r, "
+            + (route.trim().startsWith("path:") ? "" : "path: \"/api/{id}\", ")
+            + (route.trim().startsWith("auth:") ? "" : "auth: jwt, ")
+            + route.trim()
+            + "}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("test.yaml: ")
+        .hasMessageContaining(message.trim());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          alg none                 | jwt: {issuer: i, audience: a, jwksUrl: "http://h/j", algorithms: [none]}  | auth.jwt.algorithms: "none"
+          hmac algorithm           | jwt: {issuer: i, audience: a, jwksUrl: "http://h/j", algorithms: [HS256]} | auth.jwt.algorithms: "HS256"
+          relative jwks url        | jwt: {issuer: i, audience: a, jwksUrl: /jwks, algorithms: [RS256]}        | auth.jwt.jwksUrl: "/jwks"
+          missing issuer           | jwt: {audience: a, jwksUrl: "http://h/j", algorithms: [RS256]}            | auth.jwt.issuer: missing
+          """)
+  void rejectsABadJwtSection(String name, String jwt, String message) {
+    String yaml =
+        COMMON
+            + "auth:\n  "
+            + jwt.trim()
+            + "\n"
+            + UPSTREAMS
+            + "routes:\n  - {id: r, path: /a, auth: none, upstream: accounts, upstreamPath: /a}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("test.yaml: ")
+        .hasMessageContaining(message.trim());
+  }
+
+  @Test
+  void rejectsAPortRangeInClusterMembers() {
+    String yaml =
+        COMMON
+            + "cluster: {host: 127.0.0.1, port: 5701, members: \"127.0.0.1:5701-5703\"}\n"
+            + UPSTREAMS
+            + LIMITS
+            + "routes:\n  - {id: r, path: /a, auth: none, upstream: accounts, upstreamPath: /a}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .hasMessageContaining("test.yaml: cluster.members: \"127.0.0.1:5701-5703\"");
+  }
+
+  @Test
+  void requiresAClusterForRateLimits() {
+    String yaml =
+        COMMON
+            + UPSTREAMS
+            + LIMITS
+            + "routes:\n  - {id: r, path: /a, auth: none, upstream: accounts, upstreamPath: /a}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .hasMessageContaining("test.yaml: cluster: missing");
+  }
+
+  @Test
+  void rejectsJwtRoutesWithoutJwtConfig() {
+    String yaml =
+        COMMON
+            + UPSTREAMS
+            + "routes:\n  - {id: r, path: /a, auth: jwt, upstream: accounts, upstreamPath: /a}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .hasMessageContaining("test.yaml: routes[0].auth: \"jwt\"");
+  }
+
+  @Test
+  void rejectsDuplicateRouteIdsAndUnknownTopLevelKeys() {
+    String route = "  - {id: r, path: /a, auth: none, upstream: accounts, upstreamPath: /a}\n";
+    assertThatThrownBy(
+            () -> GatewayConfig.from(parse(COMMON + UPSTREAMS + "routes:\n" + route + route)))
+        .hasMessageContaining("test.yaml: routes[1].id: \"r\"");
+    assertThatThrownBy(
+            () -> GatewayConfig.from(parse(COMMON + UPSTREAMS + "rutes: []\nroutes:\n" + route)))
+        .hasMessageContaining("test.yaml: rutes: unknown key");
+  }
+
+  private static ConfigNode parse(String yaml) {
+    return ConfigLoader.withVariables(Map.of()).parse("test.yaml", yaml);
+  }
+}
