@@ -1,0 +1,54 @@
+package dev.edgestack.stack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code java} command line that runs a template's deployable with its config file. */
+final class JavaCommand {
+  /** Small heaps and the Hazelcast flags every deployable JVM needs on Java 17. */
+  static final List<String> BASE_OPTIONS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xss512k",
+          "-Xmx256m",
+          "-Dhazelcast.phone.home.enabled=false",
+          "-Dhazelcast.logging.type=slf4j",
+          "--add-modules",
+          "java.se",
+          "--add-exports",
+          "java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/java.lang=ALL-UNNAMED",
+          "--add-opens",
+          "java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens",
+          "java.management/sun.management=ALL-UNNAMED",
+          "--add-opens",
+          "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
+  private JavaCommand() {}
+
+  static List<String> of(Template template, Path home) {
+    String module = template.role().module();
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.addAll(BASE_OPTIONS);
+    command.addAll(template.jvmOptions());
+    command.add("-jar");
+    command.add(jar(home, module).toString());
+    command.add("--config");
+    command.add(home.resolve(template.config()).normalize().toString());
+    return command;
+  }
+
+  /** The runnable jar a module's build produces. */
+  static Path jar(Path home, String module) {
+    return home.resolve(module).resolve("target").resolve(module + ".jar");
+  }
+
+  /** The {@code java} of the running JVM, so that children run on the same Java. */
+  static String javaExecutable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
