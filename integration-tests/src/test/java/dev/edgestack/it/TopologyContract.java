@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * What every topology must do for a client, checked through its entry point against real
- * processes. Each topology's test class starts its stack once and runs all of these.
+ * What every topology must do for a client, checked through its entry point against real processes.
+ * Each topology's test class starts its stack once and runs all of these.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class TopologyContract {
@@ -74,7 +74,8 @@ abstract class TopologyContract {
     JsonObject account = new JsonObject(response.body());
     assertThat(account.getString("id")).isEqualTo("acc-alice-1");
     assertThat(account.getString("owner")).isEqualTo("alice");
-    assertThat(response.headers().firstValue("X-Served-By")).hasValueSatisfying(v -> assertThat(v).startsWith("accounts-"));
+    assertThat(response.headers().firstValue("X-Served-By"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("accounts-"));
     assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
 
     HttpResponse<String> transactions =
@@ -119,7 +120,8 @@ abstract class TopologyContract {
     otherAudience.put("sub", "alice");
     otherAudience.put("scope", "accounts:read");
     otherAudience.put("aud", "someone-else");
-    assertThat(get(ALICE_ACCOUNT, "Authorization", bearer(stack().token(otherAudience))).statusCode())
+    assertThat(
+            get(ALICE_ACCOUNT, "Authorization", bearer(stack().token(otherAudience))).statusCode())
         .isEqualTo(401);
   }
 
@@ -263,7 +265,8 @@ abstract class TopologyContract {
               JsonObject overview = new JsonObject(response.body());
               assertThat(overview.getJsonObject("account").getString("id"))
                   .isEqualTo("acc-alice-1");
-              assertThat(overview.getJsonArray("missing")).isEqualTo(new JsonArray().add("transactions"));
+              assertThat(overview.getJsonArray("missing"))
+                  .isEqualTo(new JsonArray().add("transactions"));
               assertThat(response.headers().firstValue("X-Partial-Response"))
                   .hasValue("transactions");
             });
