@@ -239,6 +239,8 @@ public final class UpstreamPool {
     response.setStatusCode(upstream.statusCode());
     response.setStatusMessage(upstream.statusMessage());
     HopByHopHeaders.copyEndToEnd(upstream.headers(), response.headers());
+    // Every tier echoes the id: set, not add, or the client sees it once per tier.
+    response.headers().set(Exchange.REQUEST_ID, exchange.requestId());
     forwarded.applyToResponse(upstream.version(), response.headers());
     boolean bodyless =
         exchange.request().method() == HttpMethod.HEAD
