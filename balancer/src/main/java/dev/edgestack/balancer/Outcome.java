@@ -6,7 +6,9 @@ public enum Outcome {
   SERVER_ERROR,
   CONNECT_FAILURE,
   TIMEOUT,
-  RESET;
+  RESET,
+  /** The client went away first: says nothing about the endpoint, and detectors ignore it. */
+  CANCELLED;
 
   /** Whether the attempt provably never reached the endpoint, so that a retry is always safe. */
   public boolean neverReachedEndpoint() {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
@@ -68,12 +69,40 @@ final class HealthChecker {
             .setURI(config.path())
             .setConnectTimeout(config.timeout().toMillis())
             .setIdleTimeout(config.timeout().toMillis());
+    // The client's timeouts stop at the response head; this deadline covers the whole check.
+    boolean[] done = {false};
+    HttpClientRequest[] sent = {null};
+    long deadline =
+        vertx.setTimer(
+            config.timeout().toMillis(),
+            id -> {
+              if (!done[0]) {
+                done[0] = true;
+                if (sent[0] != null) {
+                  sent[0].reset();
+                }
+                record(
+                    endpoint,
+                    streak,
+                    false,
+                    "no answer within " + config.timeout().toMillis() + " ms");
+              }
+            });
     client
         .request(options)
-        .compose(request -> request.send())
+        .compose(
+            request -> {
+              sent[0] = request;
+              return request.send();
+            })
         .compose(response -> response.body().map(ignored -> response.statusCode()))
         .onComplete(
             result -> {
+              if (done[0]) {
+                return;
+              }
+              done[0] = true;
+              vertx.cancelTimer(deadline);
               boolean passed =
                   result.succeeded() && result.result() >= 200 && result.result() < 300;
               record(

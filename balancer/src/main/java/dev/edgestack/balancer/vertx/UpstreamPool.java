@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -61,7 +62,11 @@ public final class UpstreamPool {
                 new HttpClientOptions()
                     .setMetricsName("upstream:" + config.name())
                     .setKeepAlive(true)
-                    .setConnectTimeout((int) config.connectTimeout().toMillis()),
+                    .setConnectTimeout((int) config.connectTimeout().toMillis())
+                    // The request's own idle timeout stops at the response head; this one also
+                    // ends a response body that stalls, and idle pooled connections.
+                    .setIdleTimeout((int) config.requestTimeout().toMillis())
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
                 new PoolOptions().setHttp1MaxSize(64));
     this.healthChecker =
         new HealthChecker(context.vertx(), pool, config.healthCheck(), client, context.registry());
@@ -194,13 +199,17 @@ public final class UpstreamPool {
                       done -> {
                         endpoint.finished();
                         return done.failed()
-                            ? Future.failedFuture(classifySent(attempt, done.cause()))
+                            ? Future.failedFuture(classifySent(exchange, attempt, done.cause()))
                             : Future.succeededFuture(done.result());
                       });
             });
   }
 
-  private Throwable classifySent(Attempt attempt, Throwable cause) {
+  private Throwable classifySent(Exchange exchange, Attempt attempt, Throwable cause) {
+    if (exchange.aborted()) {
+      attempt.report(Outcome.CANCELLED);
+      return EdgeFailure.of(FailureKind.CLIENT_CLOSED, "The client went away", cause);
+    }
     if (cause instanceof EdgeFailure) {
       return cause;
     }
@@ -214,24 +223,29 @@ public final class UpstreamPool {
         FailureKind.UPSTREAM_RESET, "Pool " + pool.name() + " closed the connection", cause);
   }
 
-  /** Sends the request head and body, then streams the response back to the client. */
+  /**
+   * Sends the request head and body, then streams the response back to the client. Neither pipe
+   * ends its destination when its source fails: a body cut short must reach the other side as cut
+   * short (a reset), never as a complete shorter one.
+   */
   private Future<Void> relay(Exchange exchange, HttpClientRequest out, Attempt attempt) {
     HttpServerRequest request = exchange.request();
-    Future<HttpClientResponse> answered;
+    exchange.onAbort(() -> out.reset());
     if (hasBody(request)) {
       if (request.getHeader("Content-Length") == null) {
         out.setChunked(true);
       }
-      answered = out.send(request);
+      request.pipe().endOnFailure(false).to(out).onFailure(failure -> out.reset(0, failure));
     } else {
       request.resume();
-      answered = out.send();
+      out.end();
     }
-    return answered.compose(
-        upstream -> {
-          attempt.report(upstream.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
-          return writeResponse(exchange, upstream);
-        });
+    return out.response()
+        .compose(
+            upstream -> {
+              attempt.report(upstream.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
+              return writeResponse(exchange, upstream);
+            });
   }
 
   private Future<Void> writeResponse(Exchange exchange, HttpClientResponse upstream) {
@@ -249,7 +263,7 @@ public final class UpstreamPool {
     if (!bodyless && upstream.getHeader("Content-Length") == null) {
       response.setChunked(exchange.request().version() != HttpVersion.HTTP_1_0);
     }
-    return upstream.pipeTo(response);
+    return upstream.pipe().endOnFailure(false).to(response);
   }
 
   private static boolean hasBody(HttpServerRequest request) {

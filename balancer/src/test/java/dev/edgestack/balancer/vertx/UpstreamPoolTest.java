@@ -1,6 +1,7 @@
 package dev.edgestack.balancer.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.edgestack.balancer.PoolConfig;
@@ -95,6 +96,11 @@ class UpstreamPoolTest {
   }
 
   private void startProxy(String endpoints, String extra) throws Exception {
+    startProxy(
+        endpoints, "{path: /health, interval: 100ms, timeout: 100ms, rise: 1, fall: 1}", extra);
+  }
+
+  private void startProxy(String endpoints, String healthCheck, String extra) throws Exception {
     String yaml =
         """
         instance: {name: lb-test}
@@ -102,12 +108,12 @@ class UpstreamPoolTest {
         admin: {port: 0}
         pool:
           endpoints: %s
-          healthCheck: {path: /health, interval: 100ms, timeout: 100ms, rise: 1, fall: 1}
+          healthCheck: %s
           timeouts: {connect: 500ms, request: 400ms}
           retry: {attempts: 3}
         %s
         """
-            .formatted(endpoints, extra);
+            .formatted(endpoints, healthCheck, extra);
     var config = ConfigLoader.withVariables(Map.of()).parse("test.yaml", yaml);
     proxy =
         EdgeProcess.start(
@@ -150,7 +156,11 @@ class UpstreamPoolTest {
     AtomicInteger ok = new AtomicInteger(200);
     int a = backend("a", healthOr(UpstreamPoolTest::echo, ok));
     int b = backend("b", healthOr(UpstreamPoolTest::echo, ok));
-    startProxy("127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d".formatted(a, b, deadPort()), "");
+    // Checks off, so that requests really meet the refused port and must be retried.
+    startProxy(
+        "127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d".formatted(a, b, deadPort()),
+        "{enabled: false}",
+        "");
     Map<String, Integer> servedBy = new HashMap<>();
     for (int i = 0; i < 30; i++) {
       HttpResponse<String> response = get("/hello");
@@ -159,6 +169,84 @@ class UpstreamPoolTest {
     }
     assertThat(servedBy.keySet()).containsExactlyInAnyOrder("a", "b");
     assertThat(servedBy.values()).allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(10));
+    assertThat(
+            proxy
+                .context()
+                .registry()
+                .get("edge_upstream_requests")
+                .tag("outcome", "connect_failure")
+                .timer()
+                .count())
+        .isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void aResponseCutShortReachesTheClientCutShortNotComplete() throws Exception {
+    AtomicInteger ok = new AtomicInteger(200);
+    int cut =
+        backend(
+            "cut",
+            healthOr(
+                request -> {
+                  request.response().setChunked(true).write("part1-");
+                  backends.setTimer(50, id -> request.connection().close());
+                },
+                ok));
+    startProxy("127.0.0.1:" + cut, "");
+    assertThatThrownBy(() -> get("/cut")).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void aResponseThatStallsAfterItsHeadIsEndedByTheIdleTimeout() throws Exception {
+    AtomicInteger ok = new AtomicInteger(200);
+    int stall =
+        backend("stall", healthOr(request -> request.response().setChunked(true).write("x"), ok));
+    startProxy("127.0.0.1:" + stall, "");
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> get("/stall"))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void anUploadTheClientAbandonsNeverReachesTheBackendAsComplete() throws Exception {
+    AtomicInteger ok = new AtomicInteger(200);
+    java.util.concurrent.ConcurrentLinkedQueue<String> seen =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    int sink =
+        backend(
+            "sink",
+            healthOr(
+                request ->
+                    request
+                        .body()
+                        .onComplete(
+                            body -> {
+                              seen.add(body.succeeded() ? "complete" : "failed");
+                              if (body.succeeded()) {
+                                request.response().end();
+                              }
+                            }),
+                ok));
+    startProxy("127.0.0.1:" + sink, "");
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.httpPort())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + "a\r\n0123456789\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      await().atMost(Duration.ofSeconds(2)).until(() -> proxyHasInFlight());
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+    assertThat(seen).containsExactly("failed");
+  }
+
+  private boolean proxyHasInFlight() {
+    return proxy.context().registry().find("vertx.http.client.active.requests").gauges().stream()
+        .anyMatch(gauge -> gauge.value() > 0);
   }
 
   @Test

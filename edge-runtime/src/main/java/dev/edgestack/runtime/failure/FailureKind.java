@@ -15,6 +15,8 @@ public enum FailureKind {
   UNAUTHENTICATED(401, "Unauthenticated", Severity.CLIENT),
   FORBIDDEN(403, "Forbidden", Severity.CLIENT),
   RATE_LIMITED(429, "Too many requests", Severity.CLIENT),
+  /** The client went away before its answer was complete (no answer can be sent; 499 as NGINX). */
+  CLIENT_CLOSED(499, "Client closed the request", Severity.CLIENT),
   NO_HEALTHY_ENDPOINT(503, "No healthy endpoint", Severity.UPSTREAM),
   UNAVAILABLE(503, "Service unavailable", Severity.UPSTREAM),
   CONNECT_FAILED(502, "Upstream connection failed", Severity.UPSTREAM),

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumMap;
 import java.util.Map;
@@ -54,9 +55,17 @@ public final class FailureResponder {
     exchange.failure(kind);
     log(exchange, failure);
     HttpServerResponse response = exchange.request().response();
-    if (response.headWritten() || response.closed()) {
-      // Too late for a clean answer: closing tells the client the response is incomplete.
-      exchange.request().connection().close();
+    if (response.closed() || exchange.aborted()) {
+      return;
+    }
+    if (response.headWritten()) {
+      // Too late for a clean answer: the client must see the response as incomplete, never as
+      // a shorter complete one. HTTP/2 resets only this stream; HTTP/1 has to drop the connection.
+      if (exchange.request().version() == HttpVersion.HTTP_2) {
+        response.reset();
+      } else {
+        exchange.request().connection().close();
+      }
       return;
     }
     response.setStatusCode(kind.status());

@@ -19,28 +19,14 @@ public final class AccessLog {
     this.instance = instance;
   }
 
-  void track(Exchange exchange) {
-    HttpServerResponse response = exchange.request().response();
-    boolean[] written = {false};
-    response.endHandler(
-        ignored -> {
-          written[0] = true;
-          write(exchange, response.getStatusCode(), response.bytesWritten(), false);
-        });
-    response.closeHandler(
-        ignored -> {
-          if (!written[0]) {
-            written[0] = true;
-            write(exchange, response.getStatusCode(), response.bytesWritten(), true);
-          }
-        });
-  }
-
-  private void write(Exchange exchange, int status, long bytes, boolean aborted) {
+  void write(Exchange exchange, boolean aborted) {
     if (!ACCESS.isInfoEnabled()) {
       return;
     }
     var request = exchange.request();
+    HttpServerResponse response = request.response();
+    int status = response.getStatusCode();
+    long bytes = response.bytesWritten();
     JsonObject line =
         new JsonObject()
             .put("ts", Instant.now().toString())

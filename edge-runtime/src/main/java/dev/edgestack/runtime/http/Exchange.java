@@ -2,6 +2,9 @@ package dev.edgestack.runtime.http;
 
 import dev.edgestack.runtime.failure.FailureKind;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -17,13 +20,19 @@ public final class Exchange {
   private final String requestId;
   private final TraceContext trace;
   private final long startNanos = System.nanoTime();
+  private final AccessLog accessLog;
+  private final List<Runnable> abortCallbacks = new ArrayList<>(1);
   private String upstream;
   private FailureKind failure;
+  private boolean finished;
+  private boolean aborted;
 
-  private Exchange(HttpServerRequest request, String requestId, TraceContext trace) {
+  private Exchange(
+      HttpServerRequest request, String requestId, TraceContext trace, AccessLog accessLog) {
     this.request = request;
     this.requestId = requestId;
     this.trace = trace;
+    this.accessLog = accessLog;
   }
 
   /**
@@ -35,10 +44,46 @@ public final class Exchange {
     String incoming = request.getHeader(REQUEST_ID);
     String requestId = isValidRequestId(incoming) ? incoming : Ids.newRequestId();
     Exchange exchange =
-        new Exchange(request, requestId, TraceContext.childOf(request.getHeader(TRACEPARENT)));
-    request.response().putHeader(REQUEST_ID, requestId);
-    accessLog.track(exchange);
+        new Exchange(
+            request, requestId, TraceContext.childOf(request.getHeader(TRACEPARENT)), accessLog);
+    HttpServerResponse response = request.response();
+    response.putHeader(REQUEST_ID, requestId);
+    // Vert.x also calls the end handler when the connection closes before the response ended,
+    // so ended() tells a completed exchange from one the client walked away from.
+    response.endHandler(ignored -> exchange.finish(response.ended()));
+    response.closeHandler(ignored -> exchange.finish(false));
     return exchange;
+  }
+
+  private void finish(boolean completed) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (!completed) {
+      aborted = true;
+      for (Runnable callback : abortCallbacks) {
+        callback.run();
+      }
+    }
+    accessLog.write(this, aborted);
+  }
+
+  /**
+   * Runs {@code callback} if the client goes away before the response is complete, so that work
+   * done on its behalf (an upstream request) can be cancelled. Call on the request's context.
+   */
+  public void onAbort(Runnable callback) {
+    if (aborted) {
+      callback.run();
+    } else if (!finished) {
+      abortCallbacks.add(callback);
+    }
+  }
+
+  /** Whether the client went away before its response was complete. */
+  public boolean aborted() {
+    return aborted;
   }
 
   public static boolean isValidRequestId(String value) {
