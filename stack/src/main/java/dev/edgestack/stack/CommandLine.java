@@ -29,7 +29,7 @@ record CommandLine(
                             start every instance of a topology (default: hybrid); without
                             --detach it stays in the foreground and Ctrl-C stops them all
         status [--json]     list the instances with role, pid, ports and readiness
-        down                stop every instance gracefully (SIGTERM, SIGKILL after 15 s)
+        down                stop every instance gracefully (SIGTERM, SIGKILL after 30 s)
         stop NAME           stop one instance with SIGTERM
         kill NAME           kill one instance with SIGKILL
         start NAME [--ready-timeout SECONDS]

@@ -23,10 +23,11 @@ import java.util.concurrent.ExecutionException;
  */
 public final class StackControl {
   /** How long {@code down} waits for SIGTERM before it sends SIGKILL. */
-  public static final Duration DOWN_GRACE = Duration.ofSeconds(15);
+  // A gateway may drain for its shutdown timeout (10 s) and then leave the Hazelcast cluster.
+  public static final Duration DOWN_GRACE = Duration.ofSeconds(30);
 
   private static final Duration FAILED_UP_GRACE = Duration.ofSeconds(10);
-  private static final Duration STOP_WAIT = Duration.ofSeconds(15);
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
   private static final Duration KILL_WAIT = Duration.ofSeconds(5);
   private static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -117,7 +118,7 @@ public final class StackControl {
   }
 
   /**
-   * Stops every instance gracefully (reverse phase order, SIGKILL for what still runs after 15 s)
+   * Stops every instance gracefully (reverse phase order, SIGKILL for what still runs after 30 s)
    * and removes the state file; also cancels a start-up in progress in this JVM. Returns the
    * instances that needed SIGKILL.
    */

@@ -1,6 +1,7 @@
 package dev.edgestack.runtime.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -30,7 +31,10 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
   private static final Pattern PLACEHOLDER =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // A key written twice is a mistake whose second value would silently win.
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   private final Function<String, String> environment;
 

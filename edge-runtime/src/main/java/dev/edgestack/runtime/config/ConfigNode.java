@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * environment placeholder can supply a list.
  */
 public final class ConfigNode {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+  // Far beyond any sensible timeout or period, and safe from overflow in int milliseconds.
+  private static final Duration LONGEST = Duration.ofDays(7);
 
   private final String source;
   private final String path;
@@ -153,7 +155,7 @@ public final class ConfigNode {
   /** A duration such as {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h}; at least {@code min}. */
   public Duration duration(String key, Duration min) {
     JsonNode value = node.get(key);
-    String expected = "a duration >= " + format(min) + " such as 500ms, 2s, 1m or 1h";
+    String expected = "a duration from " + format(min) + " to 7d such as 500ms, 2s, 1m or 1h";
     if (value == null || value.isNull() || value.isContainerNode()) {
       throw error(key, null, expected);
     }
@@ -170,7 +172,7 @@ public final class ConfigNode {
           case "h" -> Duration.ofHours(amount);
           default -> Duration.ofDays(amount);
         };
-    if (duration.compareTo(min) < 0) {
+    if (duration.compareTo(min) < 0 || duration.compareTo(LONGEST) > 0) {
       throw error(key, value.asText(), expected);
     }
     return duration;

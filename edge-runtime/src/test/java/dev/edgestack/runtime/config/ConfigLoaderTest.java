@@ -100,7 +100,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> root.object("server").string("host"))
         .hasMessage("app.yaml: server.host: \"\" (expected: a non-empty string)");
     assertThatThrownBy(() -> root.duration("timeout", Duration.ofMillis(1)))
-        .hasMessageStartingWith("app.yaml: timeout: \"-1s\" (expected: a duration >= 1ms");
+        .hasMessageStartingWith("app.yaml: timeout: \"-1s\" (expected: a duration from 1ms to 7d");
     assertThatThrownBy(() -> root.enumValue("mode", Mode.class, null))
         .hasMessage("app.yaml: mode: \"sometimes\" (expected: one of fail-open, fail-closed)");
     assertThatThrownBy(() -> root.objects("routes"))
@@ -124,5 +124,31 @@ class ConfigLoaderTest {
     List<ConfigNode> pools = root.objects("pools");
     assertThatThrownBy(() -> pools.get(1).integer("weight", 1, 100))
         .hasMessage("app.yaml: pools[1].weight: \"x\" (expected: an integer from 1 to 100)");
+  }
+
+  @Test
+  void hugeDurationsAreRejectedNotOverflowed() {
+    ConfigNode root = parse("a: 99999999999999999999s\nb: 30d\n");
+    assertThatThrownBy(() -> root.duration("a", Duration.ZERO))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("app.yaml: a: \"99999999999999999999s\" (expected: a duration");
+    assertThatThrownBy(() -> root.duration("b", Duration.ZERO))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("to 7d");
+  }
+
+  @Test
+  void aKeyWrittenTwiceIsAnError() {
+    assertThatThrownBy(() -> parse("instance: {name: a}\ninstance: {name: b}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("app.yaml: not valid YAML")
+        .hasMessageContaining("Duplicate field 'instance'");
+  }
+
+  @Test
+  void anEmptyVariableTakesTheDefaultAndAnEmptyDefaultMeansNone() {
+    ConfigNode root = parse("list: ${EMPTY:-}\nother: ${EMPTY:-a,b}\n");
+    assertThat(root.strings("list")).isEmpty();
+    assertThat(root.strings("other")).containsExactly("a", "b");
   }
 }
