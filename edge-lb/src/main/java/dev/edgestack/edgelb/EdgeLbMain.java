@@ -1,6 +1,7 @@
 package dev.edgestack.edgelb;
 
 import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.balancer.vertx.BalancerAdmin;
 import dev.edgestack.balancer.vertx.ProxyServer;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.runtime.config.ConfigNode;
@@ -36,6 +37,7 @@ public final class EdgeLbMain implements Deployable {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+    BalancerAdmin.mount(context.adminRouter(), List.of(gateways));
     Optional<UpstreamPool> route = Optional.of(gateways);
     return ProxyServer.start(context, request -> route).mapEmpty();
   }

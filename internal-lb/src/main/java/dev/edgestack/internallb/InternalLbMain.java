@@ -1,6 +1,7 @@
 package dev.edgestack.internallb;
 
 import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.balancer.vertx.BalancerAdmin;
 import dev.edgestack.balancer.vertx.ProxyServer;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.runtime.config.ConfigNode;
@@ -34,18 +35,24 @@ public final class InternalLbMain implements Deployable {
       poolKeys.add("name");
       poolKeys.add("pathPrefix");
       List<PathRouter.Entry> entries = new ArrayList<>();
+      List<UpstreamPool> upstreams = new ArrayList<>();
       for (ConfigNode pool : pools) {
         pool.requireOnly(poolKeys.toArray(String[]::new));
+        String name = pool.string("name");
+        if (upstreams.stream().anyMatch(u -> u.name().equals(name))) {
+          throw pool.error("name", name, "a name no other pool has");
+        }
         String prefix = pool.string("pathPrefix");
         if (!prefix.startsWith("/") || (prefix.length() > 1 && prefix.endsWith("/"))) {
           throw pool.error(
               "pathPrefix", prefix, "a path such as /accounts (leading /, no trailing /)");
         }
-        UpstreamPool upstream =
-            UpstreamPool.create(context, PoolConfig.from(pool, pool.string("name")));
+        UpstreamPool upstream = UpstreamPool.create(context, PoolConfig.from(pool, name));
         entries.add(new PathRouter.Entry(prefix, upstream));
+        upstreams.add(upstream);
       }
       router = new PathRouter(entries);
+      BalancerAdmin.mount(context.adminRouter(), upstreams);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -1,9 +1,15 @@
 package dev.edgestack.balancer.vertx;
 
+import dev.edgestack.balancer.Choice;
+import dev.edgestack.balancer.DnsMembership;
 import dev.edgestack.balancer.Endpoint;
 import dev.edgestack.balancer.Outcome;
+import dev.edgestack.balancer.OutlierDetector;
 import dev.edgestack.balancer.Pool;
 import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.balancer.RetryBudget;
+import dev.edgestack.balancer.Ticker;
+import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
 import dev.edgestack.runtime.http.Exchange;
@@ -11,79 +17,155 @@ import dev.edgestack.runtime.http.ForwardedHeaders;
 import dev.edgestack.runtime.process.EdgeContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A pool bound to Vert.x: one keep-alive HTTP client, active health checks, and the two ways the
- * tiers use it — {@link #forward streaming proxying} and {@link #call buffered calls}.
+ * A pool bound to Vert.x: one keep-alive HTTP client, active health checks, outlier detection,
+ * per-endpoint limits with an admission queue, retries within a budget and a deadline, and the two
+ * ways the tiers use it — {@link #forward streaming proxying} and {@link #call buffered calls}.
  *
- * <p>An attempt whose connection could not be made provably never reached the endpoint, so it is
- * retried on another endpoint, up to the configured attempts. Once a request was sent it is never
- * retried here.
+ * <p>An attempt that provably never reached its endpoint (connection refused, no connection in
+ * time, queue) is retried on another endpoint within the configured attempts and the deadline. An
+ * attempt that may have reached its endpoint is retried only when the pool allows idempotent
+ * retries, the request is idempotent and bodiless, nothing of the answer was passed on, and the
+ * retry budget has room.
  */
 public final class UpstreamPool {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
+  private final Vertx vertx;
   private final Pool pool;
   private final PoolConfig config;
   private final HttpClient client;
   private final HealthChecker healthChecker;
+  private final OutlierDetector outliers;
+  private final RetryBudget budget;
+  private final AdmissionQueue queue;
   private final OutcomeRecorder outcomes;
+  private final PoolMeters meters;
   private final ForwardedHeaders forwarded;
+  private final List<Long> timers = new ArrayList<>();
+  private final DnsMembership dns;
 
   private UpstreamPool(EdgeContext context, PoolConfig config) {
+    this.vertx = context.vertx();
     this.config = config;
-    List<Endpoint> endpoints = new ArrayList<>();
-    config
-        .endpoints()
-        .forEach(
-            address ->
-                endpoints.add(new Endpoint(address, 1, config.healthCheck().initiallyHealthy())));
-    this.pool = new Pool(config.name(), config.strategy().strategy(), endpoints);
+    this.pool = config.newPool(Ticker.system());
+    this.outliers = OutlierDetector.attach(pool, config.outlierDetection(), Ticker.system());
+    this.budget = new RetryBudget(config.retry().budgetRatio(), config.retry().budgetMinRetries());
+    this.queue = new AdmissionQueue(vertx, config.limits());
     this.client =
-        context
-            .vertx()
-            .createHttpClient(
-                new HttpClientOptions()
-                    .setMetricsName("upstream:" + config.name())
-                    .setKeepAlive(true)
-                    .setConnectTimeout((int) config.connectTimeout().toMillis())
-                    // The request's own idle timeout stops at the response head; this one also
-                    // ends a response body that stalls, and idle pooled connections.
-                    .setIdleTimeout((int) config.requestTimeout().toMillis())
-                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
-                new PoolOptions().setHttp1MaxSize(64));
-    this.healthChecker =
-        new HealthChecker(context.vertx(), pool, config.healthCheck(), client, context.registry());
-    this.outcomes = new OutcomeRecorder(config.name(), context.registry());
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setMetricsName("upstream:" + config.name())
+                .setKeepAlive(true)
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                // The request's own idle timeout stops at the response head; this one also
+                // ends a response body that stalls, and idle pooled connections.
+                .setIdleTimeout((int) config.requestTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
+            // The balancer admits at most this many requests per endpoint, so Vert.x's own wait
+            // queue stays empty and every wait is the balancer's, visible and bounded.
+            new PoolOptions().setHttp1MaxSize(config.limits().maxRequestsPerEndpoint()));
+    this.healthChecker = new HealthChecker(vertx, pool, config.healthCheck());
+    this.outcomes = new OutcomeRecorder(pool, context.registry());
+    this.meters = new PoolMeters(pool, context.registry(), outliers, budget, queue);
     this.forwarded = context.forwarded();
+    this.dns = new DnsMembership(config.endpoints());
+  }
+
+  /** Looks the endpoint names up off the event loop, then applies the changes on it. */
+  private void resolve() {
+    Set<String> names = dns.names();
+    vertx
+        .executeBlocking(() -> lookUp(names), false)
+        .onSuccess(
+            resolved -> {
+              DnsMembership.Plan plan = dns.plan(resolved);
+              // An address already present (written as an IP, or added by hand) stays as it is.
+              plan.add().stream()
+                  .filter(spec -> pool.endpoint(spec.address()).isEmpty())
+                  .forEach(this::addEndpoint);
+              plan.remove()
+                  .forEach(address -> pool.endpoint(address).ifPresent(this::removeEndpoint));
+              if (!plan.isEmpty()) {
+                LOG.info(
+                    "pool {}: DNS added {} and removed {}", pool.name(), plan.add(), plan.remove());
+              }
+            });
+  }
+
+  private static Map<String, List<String>> lookUp(Set<String> names) {
+    Map<String, List<String>> resolved = new HashMap<>();
+    for (String name : names) {
+      try {
+        List<String> addresses = new ArrayList<>();
+        for (InetAddress address : InetAddress.getAllByName(name)) {
+          if (!addresses.contains(address.getHostAddress())) {
+            addresses.add(address.getHostAddress());
+          }
+        }
+        resolved.put(name, addresses);
+      } catch (UnknownHostException e) {
+        LOG.warn("DNS lookup of {} failed; its endpoints stay as they are", name);
+      }
+    }
+    return resolved;
   }
 
   /** Builds the pool, starts its health checks and closes both when the instance shuts down. */
   public static UpstreamPool create(EdgeContext context, PoolConfig config) {
     UpstreamPool upstream = new UpstreamPool(context, config);
-    upstream.healthChecker.start();
-    context.closeOnShutdown(
-        () -> {
-          upstream.healthChecker.stop();
-          return upstream.client.close();
-        });
+    upstream.start();
+    context.closeOnShutdown(upstream::close);
     return upstream;
+  }
+
+  private void start() {
+    healthChecker.start();
+    if (config.dns().enabled() && !dns.names().isEmpty()) {
+      resolve();
+      timers.add(vertx.setPeriodic(config.dns().refresh().toMillis(), id -> resolve()));
+    }
+    if (config.slowStart().enabled()) {
+      long every = Math.max(50, config.slowStart().window().toMillis() / 20);
+      timers.add(vertx.setPeriodic(every, id -> pool.refresh()));
+    }
+    if (config.outlierDetection().enabled()) {
+      long every =
+          Math.max(
+              10,
+              Math.min(
+                  config.outlierDetection().interval().toMillis(),
+                  config.outlierDetection().baseEjectionTime().toMillis() / 10));
+      timers.add(vertx.setPeriodic(every, id -> outliers.tick()));
+    }
+  }
+
+  private Future<?> close() {
+    timers.forEach(vertx::cancelTimer);
+    queue.clear();
+    return Future.join(healthChecker.stop(), client.close());
   }
 
   public String name() {
@@ -92,6 +174,40 @@ public final class UpstreamPool {
 
   public Pool pool() {
     return pool;
+  }
+
+  public PoolConfig config() {
+    return config;
+  }
+
+  public OutlierDetector outliers() {
+    return outliers;
+  }
+
+  public RetryBudget retryBudget() {
+    return budget;
+  }
+
+  /**
+   * Adds an endpoint at run time: checked, measured and (when configured) slow-started like the
+   * others. Fails if its address is already a member.
+   */
+  public Endpoint addEndpoint(dev.edgestack.balancer.EndpointSpec spec) {
+    Endpoint endpoint = pool.add(spec, config.healthCheck().initiallyHealthy());
+    meters.endpoint(endpoint);
+    healthChecker.watch(endpoint);
+    return endpoint;
+  }
+
+  /** Removes an endpoint at run time; its requests in flight finish. */
+  public boolean removeEndpoint(Endpoint endpoint) {
+    boolean removed = pool.remove(endpoint);
+    if (removed) {
+      healthChecker.unwatch(endpoint);
+      outliers.forget(endpoint);
+      meters.forget(endpoint);
+    }
+    return removed;
   }
 
   public boolean hasUsableEndpoint() {
@@ -112,13 +228,15 @@ public final class UpstreamPool {
     decorate(exchange, headers);
     editHeaders.accept(headers);
     RequestOptions options =
-        new RequestOptions()
-            .setMethod(request.method())
-            .setURI(uri)
-            .setHeaders(headers)
-            .setIdleTimeout(config.requestTimeout().toMillis());
-    return attempt(
-        exchange, options, new HashSet<>(), (out, attempt) -> relay(exchange, out, attempt));
+        new RequestOptions().setMethod(request.method()).setURI(uri).setHeaders(headers);
+    Flight flight =
+        new Flight(
+            exchange,
+            options,
+            ResponseWriter.hasBody(request),
+            HashKeys.of(config.hash(), request),
+            exchange.startNanos() + config.requestTimeout().toNanos());
+    return run(flight, (out, attempt) -> relay(flight, out, attempt));
   }
 
   /** Sends a request with the given headers and buffers the whole answer. */
@@ -126,21 +244,28 @@ public final class UpstreamPool {
       Exchange exchange, HttpMethod method, String uri, MultiMap headers, Duration timeout) {
     MultiMap outgoing = MultiMap.caseInsensitiveMultiMap().addAll(headers);
     decorate(exchange, outgoing);
-    long idle = Math.min(timeout.toMillis(), config.requestTimeout().toMillis());
     RequestOptions options =
-        new RequestOptions()
-            .setMethod(method)
-            .setURI(uri)
-            .setHeaders(outgoing)
-            .setIdleTimeout(idle);
-    return attempt(
-        exchange,
-        options,
-        new HashSet<>(),
+        new RequestOptions().setMethod(method).setURI(uri).setHeaders(outgoing);
+    long limit = Math.min(timeout.toNanos(), config.requestTimeout().toNanos());
+    Flight flight =
+        new Flight(
+            exchange,
+            options,
+            false,
+            HashKeys.of(config.hash(), exchange.request()),
+            System.nanoTime() + limit);
+    return run(
+        flight,
         (out, attempt) ->
             out.send()
                 .compose(
                     response -> {
+                      if (retryOnStatus(flight, response.statusCode())) {
+                        attempt.report(Outcome.SERVER_ERROR);
+                        return response
+                            .body()
+                            .transform(ignored -> Future.failedFuture(new RetryStatus(response)));
+                      }
                       attempt.report(
                           response.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
                       return response
@@ -158,69 +283,206 @@ public final class UpstreamPool {
     headers.set(Exchange.TRACEPARENT, exchange.trace().traceparent());
   }
 
-  private <T> Future<T> attempt(
-      Exchange exchange, RequestOptions options, Set<Endpoint> tried, AttemptBody<T> body) {
-    Endpoint endpoint = pool.pick(tried);
-    if (endpoint == null) {
+  /** The debug header's name and value for this request, when the pool has it on. */
+  private Optional<Map.Entry<String, String>> debugHeader(Flight flight) {
+    return config
+        .debugHeader()
+        .map(
+            name ->
+                Map.entry(
+                    name,
+                    pool.name()
+                        + ": "
+                        + ConfigNode.spelling(config.strategy())
+                        + "; "
+                        + String.join("; ", flight.decisions)));
+  }
+
+  private <T> Future<T> run(Flight flight, AttemptBody<T> body) {
+    budget.requestStarted();
+    return attempt(flight, body)
+        .andThen(
+            done -> {
+              budget.requestFinished();
+              for (int i = 0; i < flight.budgetedRetries; i++) {
+                budget.retryFinished();
+              }
+            });
+  }
+
+  private <T> Future<T> attempt(Flight flight, AttemptBody<T> body) {
+    long remainingNanos = flight.deadline - System.nanoTime();
+    if (remainingNanos <= 0) {
       return Future.failedFuture(
-          tried.isEmpty()
-              ? EdgeFailure.of(
-                  FailureKind.NO_HEALTHY_ENDPOINT, "No healthy endpoint in pool " + pool.name())
+          flight.lastFailure != null
+              ? flight.lastFailure
               : EdgeFailure.of(
-                  FailureKind.CONNECT_FAILED,
-                  "Could not connect to any endpoint of pool " + pool.name()));
+                  FailureKind.UPSTREAM_TIMEOUT,
+                  "Pool " + pool.name() + ": the request deadline passed before an answer"));
     }
-    tried.add(endpoint);
+    long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos));
+    Admission admission = admit(flight);
+    if (admission.endpoint == null) {
+      if (admission.sawFull) {
+        long queued = System.nanoTime();
+        return queue
+            .await(remainingMillis)
+            .transform(
+                woken -> {
+                  meters.queueWait().record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
+                  if (woken.succeeded()) {
+                    return attempt(flight, body);
+                  }
+                  AdmissionQueue.Rejection reason =
+                      ((AdmissionQueue.RejectedException) woken.cause()).reason;
+                  meters.rejected(reason);
+                  return Future.failedFuture(
+                      EdgeFailure.of(
+                          FailureKind.UNAVAILABLE,
+                          "Pool "
+                              + pool.name()
+                              + " is at its limit ("
+                              + (reason == AdmissionQueue.Rejection.QUEUE_FULL
+                                  ? "queue full"
+                                  : "no room within the queue timeout")
+                              + ")"));
+                });
+      }
+      if (flight.lastFailure != null) {
+        return Future.failedFuture(flight.lastFailure);
+      }
+      return Future.failedFuture(
+          EdgeFailure.of(
+              FailureKind.NO_HEALTHY_ENDPOINT,
+              "No healthy endpoint in pool "
+                  + pool.name()
+                  + (pool.panicking() ? " (panic: " + pool.panicConfig().mode() + ")" : "")));
+    }
+    Endpoint endpoint = admission.endpoint;
+    flight.tried.add(endpoint);
+    flight.attempts++;
+    long idle = Math.min(config.requestTimeout().toMillis(), remainingMillis);
+    RequestOptions options = flight.options;
     options
         .setHost(endpoint.address().host())
         .setPort(endpoint.address().port())
-        .setConnectTimeout(config.connectTimeout().toMillis());
-    exchange.upstream(pool.name() + "/" + endpoint.address());
-    Attempt attempt = new Attempt(endpoint, System.nanoTime());
-    endpoint.started();
+        // Bounds only the wait for a pooled connection; the TCP connect has its own timeout.
+        .setConnectTimeout(remainingMillis)
+        .setIdleTimeout(idle);
+    flight.exchange.upstream(pool.name() + "/" + endpoint.address());
+    Attempt attempt = new Attempt(endpoint, System.nanoTime(), outcomes);
     return client
         .request(options)
         .transform(
             connected -> {
               if (connected.failed()) {
-                endpoint.finished();
-                attempt.report(Outcome.CONNECT_FAILURE);
-                if (tried.size() < config.attempts()) {
-                  return attempt(exchange, options, tried, body);
-                }
-                return Future.failedFuture(
-                    EdgeFailure.of(
-                        FailureKind.CONNECT_FAILED,
-                        "Could not connect to pool " + pool.name(),
-                        connected.cause()));
+                release(endpoint);
+                Outcome outcome = AttemptFailures.ofConnect(connected.cause());
+                attempt.report(outcome);
+                flight.lastFailure =
+                    AttemptFailures.connectFailure(pool.name(), outcome, connected.cause());
+                return retryOrFail(flight, body, outcome, true);
               }
               return body.run(connected.result(), attempt)
                   .transform(
                       done -> {
-                        endpoint.finished();
-                        return done.failed()
-                            ? Future.failedFuture(classifySent(exchange, attempt, done.cause()))
-                            : Future.succeededFuture(done.result());
+                        release(endpoint);
+                        if (done.succeeded()) {
+                          return Future.succeededFuture(done.result());
+                        }
+                        if (done.cause() instanceof RetryStatus retry) {
+                          flight.lastFailure =
+                              EdgeFailure.of(
+                                  FailureKind.UNAVAILABLE,
+                                  "Pool " + pool.name() + " answered " + retry.status);
+                          meters.retry(String.valueOf(retry.status));
+                          return attempt(flight, body);
+                        }
+                        Outcome outcome = classifySent(flight, attempt, done.cause());
+                        if (outcome == Outcome.CANCELLED || flight.responseStarted) {
+                          return Future.failedFuture(flight.lastFailure);
+                        }
+                        return retryOrFail(flight, body, outcome, false);
                       });
             });
   }
 
-  private Throwable classifySent(Exchange exchange, Attempt attempt, Throwable cause) {
-    if (exchange.aborted()) {
-      attempt.report(Outcome.CANCELLED);
-      return EdgeFailure.of(FailureKind.CLIENT_CLOSED, "The client went away", cause);
+  private <T> Future<T> retryOrFail(
+      Flight flight, AttemptBody<T> body, Outcome outcome, boolean neverSent) {
+    boolean allowed =
+        flight.attempts < config.retry().attempts()
+            && !flight.exchange.aborted()
+            && (neverSent && outcome.neverReachedEndpoint()
+                || config.retry().retriesOn(outcome) && mayRetrySent(flight) && takeBudget(flight));
+    if (!allowed) {
+      return Future.failedFuture(flight.lastFailure);
     }
-    if (cause instanceof EdgeFailure) {
-      return cause;
+    meters.retry(ConfigNode.spelling(outcome));
+    return attempt(flight, body);
+  }
+
+  private boolean mayRetrySent(Flight flight) {
+    return config.retry().mayRetrySent(flight.options.getMethod().name(), flight.hasBody);
+  }
+
+  private boolean takeBudget(Flight flight) {
+    if (budget.tryStartRetry()) {
+      flight.budgetedRetries++;
+      return true;
     }
-    if (cause instanceof TimeoutException) {
-      attempt.report(Outcome.TIMEOUT);
-      return EdgeFailure.of(
-          FailureKind.UPSTREAM_TIMEOUT, "Pool " + pool.name() + " did not answer in time");
+    return false;
+  }
+
+  /** Whether an answer with {@code status} is dropped and the request tried elsewhere. */
+  private boolean retryOnStatus(Flight flight, int status) {
+    return config.retry().retriesOnStatus(status)
+        && flight.attempts < config.retry().attempts()
+        && flight.deadline - System.nanoTime() > 0
+        && mayRetrySent(flight)
+        && !flight.exchange.aborted()
+        && pool.hasUsableOutside(flight.tried)
+        && takeBudget(flight);
+  }
+
+  private Admission admit(Flight flight) {
+    int limit = config.limits().maxRequestsPerEndpoint();
+    Set<Endpoint> skip = flight.tried;
+    boolean copied = false;
+    boolean sawFull = false;
+    while (true) {
+      Endpoint endpoint;
+      if (config.debugHeader().isPresent()) {
+        Choice choice = pool.explain(skip, flight.hash);
+        endpoint = choice.endpoint();
+        flight.decisions.add(choice.reason());
+      } else {
+        endpoint = pool.pick(skip, flight.hash);
+      }
+      if (endpoint == null) {
+        return new Admission(null, sawFull);
+      }
+      if (endpoint.tryStart(limit)) {
+        return new Admission(endpoint, sawFull);
+      }
+      sawFull = true;
+      if (!copied) {
+        skip = new HashSet<>(skip);
+        copied = true;
+      }
+      skip.add(endpoint);
     }
-    attempt.report(Outcome.RESET);
-    return EdgeFailure.of(
-        FailureKind.UPSTREAM_RESET, "Pool " + pool.name() + " closed the connection", cause);
+  }
+
+  private void release(Endpoint endpoint) {
+    endpoint.finished();
+    queue.wakeOne();
+  }
+
+  private Outcome classifySent(Flight flight, Attempt attempt, Throwable cause) {
+    Outcome outcome = AttemptFailures.ofSent(cause, flight.exchange.aborted());
+    flight.lastFailure = AttemptFailures.sentFailure(pool.name(), outcome, cause);
+    attempt.report(outcome);
+    return outcome;
   }
 
   /**
@@ -228,10 +490,11 @@ public final class UpstreamPool {
    * ends its destination when its source fails: a body cut short must reach the other side as cut
    * short (a reset), never as a complete shorter one.
    */
-  private Future<Void> relay(Exchange exchange, HttpClientRequest out, Attempt attempt) {
+  private Future<Void> relay(Flight flight, HttpClientRequest out, Attempt attempt) {
+    Exchange exchange = flight.exchange;
     HttpServerRequest request = exchange.request();
     exchange.onAbort(() -> out.reset());
-    if (hasBody(request)) {
+    if (flight.hasBody) {
       if (request.getHeader("Content-Length") == null) {
         out.setChunked(true);
       }
@@ -243,59 +506,24 @@ public final class UpstreamPool {
     return out.response()
         .compose(
             upstream -> {
+              if (retryOnStatus(flight, upstream.statusCode())) {
+                attempt.report(Outcome.SERVER_ERROR);
+                return upstream
+                    .body()
+                    .transform(ignored -> Future.failedFuture(new RetryStatus(upstream)));
+              }
               attempt.report(upstream.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
-              return writeResponse(exchange, upstream);
+              flight.responseStarted = true;
+              return ResponseWriter.write(
+                  flight.exchange, upstream, forwarded, debugHeader(flight));
             });
   }
 
-  private Future<Void> writeResponse(Exchange exchange, HttpClientResponse upstream) {
-    HttpServerResponse response = exchange.request().response();
-    response.setStatusCode(upstream.statusCode());
-    response.setStatusMessage(upstream.statusMessage());
-    HopByHopHeaders.copyEndToEnd(upstream.headers(), response.headers());
-    // Every tier echoes the id: set, not add, or the client sees it once per tier.
-    response.headers().set(Exchange.REQUEST_ID, exchange.requestId());
-    forwarded.applyToResponse(upstream.version(), response.headers());
-    boolean bodyless =
-        exchange.request().method() == HttpMethod.HEAD
-            || upstream.statusCode() == 204
-            || upstream.statusCode() == 304;
-    if (!bodyless && upstream.getHeader("Content-Length") == null) {
-      response.setChunked(exchange.request().version() != HttpVersion.HTTP_1_0);
-    }
-    return upstream.pipe().endOnFailure(false).to(response);
-  }
-
-  private static boolean hasBody(HttpServerRequest request) {
-    String length = request.getHeader("Content-Length");
-    if (length != null) {
-      return !length.trim().equals("0");
-    }
-    return request.getHeader("Transfer-Encoding") != null
-        || (request.version() == HttpVersion.HTTP_2 && !request.isEnded());
-  }
-
+  /** What one attempt does with its request: relay it, or send it and buffer the answer. */
   @FunctionalInterface
   private interface AttemptBody<T> {
     Future<T> run(HttpClientRequest out, Attempt attempt);
   }
 
-  /** One try on one endpoint; reports its outcome once. */
-  private final class Attempt {
-    private final Endpoint endpoint;
-    private final long startNanos;
-    private boolean reported;
-
-    Attempt(Endpoint endpoint, long startNanos) {
-      this.endpoint = endpoint;
-      this.startNanos = startNanos;
-    }
-
-    void report(Outcome outcome) {
-      if (!reported) {
-        reported = true;
-        outcomes.report(endpoint, outcome, startNanos);
-      }
-    }
-  }
+  private record Admission(Endpoint endpoint, boolean sawFull) {}
 }

@@ -97,7 +97,7 @@ class UpstreamPoolTest {
 
   private void startProxy(String endpoints, String extra) throws Exception {
     startProxy(
-        endpoints, "{path: /health, interval: 100ms, timeout: 100ms, rise: 1, fall: 1}", extra);
+        endpoints, "{path: /health, interval: 100ms, timeout: 100ms, rise: 1, fall: 3}", extra);
   }
 
   private void startProxy(String endpoints, String healthCheck, String extra) throws Exception {

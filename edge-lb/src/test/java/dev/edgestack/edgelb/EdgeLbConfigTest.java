@@ -1,0 +1,35 @@
+package dev.edgestack.edgelb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgestack.balancer.BalancingStrategy;
+import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.runtime.config.ConfigLoader;
+import dev.edgestack.runtime.config.ConfigNode;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The shipped config/edge-lb.yaml is valid and says what the demo promises. */
+class EdgeLbConfigTest {
+  @Test
+  void theDemoEdgeBalancesGatewaysWithPowerOfTwoChoices() {
+    ConfigNode root = ConfigLoader.withVariables(Map.of()).load(Path.of("../config/edge-lb.yaml"));
+    PoolConfig pool = PoolConfig.from(root.object("pool"), "gateways");
+    assertThat(pool.strategy()).isEqualTo(BalancingStrategy.Kind.POWER_OF_TWO_CHOICES);
+    assertThat(pool.endpoints()).hasSize(3);
+    assertThat(pool.outlierDetection().enabled()).isTrue();
+    assertThat(pool.outlierDetection().consecutive5xx()).isZero();
+    assertThat(pool.slowStart().enabled()).isTrue();
+  }
+
+  @Test
+  void gatewayListsFromTheEnvironmentMayCarryWeights() {
+    ConfigNode root =
+        ConfigLoader.withVariables(
+                Map.of("GATEWAY_ENDPOINTS", "127.0.0.1:1@2;weight=3,127.0.0.1:3@4"))
+            .load(Path.of("../config/edge-lb.yaml"));
+    PoolConfig pool = PoolConfig.from(root.object("pool"), "gateways");
+    assertThat(pool.endpoints()).extracting(e -> e.weight()).containsExactly(3, 1);
+  }
+}
