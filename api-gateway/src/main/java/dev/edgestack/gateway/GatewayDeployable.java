@@ -58,18 +58,26 @@ public final class GatewayDeployable implements Deployable {
       pools.put(upstream.getKey(), UpstreamPool.create(context, upstream.getValue()));
     }
     String realm = config.jwt().map(JwtConfig::realm).orElse(DEFAULT_REALM);
+    RateLimiter rateLimiter =
+        new RateLimiter(
+                config.rateLimits().values(),
+                rateLimitStore(context, config),
+                context.vertx(),
+                clock,
+                context.registry())
+            .startSweeping();
+    context.closeOnShutdown(
+        () -> {
+          rateLimiter.close();
+          return Future.succeededFuture();
+        });
     GatewayPipeline pipeline =
         new GatewayPipeline(
             context,
             new RouteTable(config.routes()),
             new Authenticator(config.jwt().map(jwt -> tokenVerifier(context, jwt)), realm),
             new Authorizer(realm),
-            new RateLimiter(
-                config.rateLimits().values(),
-                rateLimitStore(context, config),
-                context.vertx(),
-                clock,
-                context.registry()),
+            rateLimiter,
             new Forwarder(pools),
             new Composer(context.vertx(), pools, context.forwarded()));
     var settings = context.settings();

@@ -6,6 +6,7 @@ import dev.edgestack.gateway.auth.IdentityHeaders;
 import dev.edgestack.gateway.compose.Composer;
 import dev.edgestack.gateway.config.RouteTarget;
 import dev.edgestack.gateway.ratelimit.RateLimitHeaders;
+import dev.edgestack.gateway.ratelimit.RateLimitKeys;
 import dev.edgestack.gateway.ratelimit.RateLimiter;
 import dev.edgestack.gateway.route.Forwarder;
 import dev.edgestack.gateway.route.RouteTable;
@@ -85,9 +86,12 @@ final class GatewayPipeline {
         .admit(
             request.route().rateLimits(),
             key ->
-                switch (key) {
-                  case CLIENT_ADDRESS -> clientAddress;
-                })
+                RateLimitKeys.of(
+                    key,
+                    clientAddress,
+                    request.identity(),
+                    request.route().id(),
+                    request.request().headers()))
         .map(request::withLimits);
   }
 

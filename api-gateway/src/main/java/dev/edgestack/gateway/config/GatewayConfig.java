@@ -71,7 +71,14 @@ public record GatewayConfig(
       throw root.error("routes", null, "a non-empty list of routes");
     }
     RouteConfig.Known known =
-        new RouteConfig.Known(upstreams.keySet(), rateLimits.keySet(), jwt.isPresent());
+        new RouteConfig.Known(
+            upstreams.keySet(),
+            rateLimits.keySet(),
+            rateLimits.values().stream()
+                .filter(policy -> policy.key().needsIdentity())
+                .map(RateLimitConfig::name)
+                .collect(java.util.stream.Collectors.toSet()),
+            jwt.isPresent());
     List<RouteConfig> routes = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (ConfigNode node : routeNodes) {

@@ -48,7 +48,8 @@ public record RouteConfig(
   }
 
   /** Names the route may refer to; everything else is an error naming the key. */
-  record Known(Set<String> upstreams, Set<String> rateLimits, boolean jwt) {}
+  record Known(
+      Set<String> upstreams, Set<String> rateLimits, Set<String> identityLimits, boolean jwt) {}
 
   static RouteConfig from(ConfigNode node, Known known) {
     node.requireOnly(
@@ -92,6 +93,10 @@ public record RouteConfig(
     for (String name : rateLimits) {
       if (!known.rateLimits().contains(name)) {
         throw node.error("rateLimits", name, "names from rateLimits: " + known.rateLimits());
+      }
+      if (known.identityLimits().contains(name) && auth != AuthMode.JWT) {
+        throw node.error(
+            "rateLimits", name, "policies keyed by subject or client only on routes with auth jwt");
       }
     }
     return new RouteConfig(

@@ -1,27 +1,32 @@
 package dev.edgestack.gateway.ratelimit;
 
+import com.hazelcast.nio.ObjectDataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * The generic cell rate algorithm: {@code limit} requests per {@code period}, up to {@code burst}
- * at once. The only state is the theoretical arrival time (TAT); a request at {@code now} is
- * admitted when {@code max(TAT, now) + T - burst * T <= now} with {@code T = period / limit}, and
- * then moves TAT by {@code T}. A rejected request changes nothing. Pure arithmetic: time is an
- * argument, so the clock is whoever calls it.
+ * The generic cell rate algorithm: {@code limit} tokens per {@code period}, up to {@code burst} at
+ * once. The only state is the theoretical arrival time (TAT, a {@code Long} in microseconds); with
+ * {@code T = period / limit}, {@code n} tokens are available at {@code now} when {@code max(TAT,
+ * now) + n * T - burst * T <= now}, and taking them moves TAT by {@code n * T}. In any interval of
+ * length {@code d}, at most {@code burst + floor(d / T)} tokens are granted.
  */
-public final class Gcra implements Serializable {
-  private static final long serialVersionUID = 1L;
+final class Gcra implements LimitAlgorithm {
+  static final byte WIRE = 1;
+  private static final long serialVersionUID = 2L;
 
   private final long emissionMicros;
   private final long toleranceMicros;
+  private final long burst;
 
-  private Gcra(long emissionMicros, long toleranceMicros) {
+  private Gcra(long emissionMicros, long burst) {
     this.emissionMicros = emissionMicros;
-    this.toleranceMicros = toleranceMicros;
+    this.burst = burst;
+    this.toleranceMicros = Math.multiplyExact(emissionMicros, burst);
   }
 
-  public static Gcra of(int limit, Duration period, int burst) {
+  static Gcra of(int limit, Duration period, int burst) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
     }
@@ -33,28 +38,61 @@ public final class Gcra implements Serializable {
       throw new IllegalArgumentException(
           "period: " + period + " (expected: at least one microsecond per request)");
     }
-    long emission = periodMicros / limit;
-    return new Gcra(emission, Math.multiplyExact(emission, (long) burst));
+    return new Gcra(periodMicros / limit, burst);
   }
 
-  /** The interval between two requests at the sustained rate. */
-  public long emissionMicros() {
+  static Gcra ofMicros(long emissionMicros, long burst) {
+    return new Gcra(emissionMicros, burst);
+  }
+
+  @Override
+  public void writeTo(ObjectDataOutput out) throws IOException {
+    out.writeByte(WIRE);
+    out.writeLong(emissionMicros);
+    out.writeLong(burst);
+  }
+
+  /** The interval between two tokens at the sustained rate. */
+  long emissionMicros() {
     return emissionMicros;
   }
 
-  /**
-   * One request at {@code nowMicros} against the stored TAT ({@code null} when there is none, such
-   * as for a new key or after expiry).
-   */
-  public GcraResult evaluate(Long storedTatMicros, long nowMicros) {
-    long tat = storedTatMicros == null ? nowMicros : Math.max(storedTatMicros, nowMicros);
-    long newTat = tat + emissionMicros;
-    long allowAt = newTat - toleranceMicros;
-    if (nowMicros < allowAt) {
-      return new GcraResult(
-          RateLimitDecision.REJECTED, tat, 0, allowAt - nowMicros, tat - nowMicros);
+  @Override
+  public long capacity() {
+    return burst;
+  }
+
+  @Override
+  public Duration memory() {
+    return Duration.ofNanos(Math.multiplyExact(toleranceMicros, 1_000L));
+  }
+
+  @Override
+  public LimitStep acquire(Serializable state, long nowMicros, long need, long want, int share) {
+    long tat = state == null ? nowMicros : Math.max((Long) state, nowMicros);
+    long available = (nowMicros + toleranceMicros - tat) / emissionMicros;
+    if (available < need) {
+      long allowAt = tat + need * emissionMicros - toleranceMicros;
+      return new LimitStep(
+          RateLimitDecision.REJECTED,
+          state,
+          0,
+          Math.max(0, available),
+          allowAt - nowMicros,
+          tat - nowMicros);
     }
-    long remaining = (nowMicros + toleranceMicros - newTat) / emissionMicros;
-    return new GcraResult(RateLimitDecision.ADMITTED, newTat, remaining, 0, newTat - nowMicros);
+    long granted = Math.max(need, Math.min(want, need + (available - need) / Math.max(1, share)));
+    long newTat = tat + granted * emissionMicros;
+    return new LimitStep(
+        RateLimitDecision.ADMITTED, newTat, granted, available - granted, 0, newTat - nowMicros);
+  }
+
+  @Override
+  public Serializable refund(Serializable state, long nowMicros, long tokens, long takenAtMicros) {
+    if (state == null) {
+      return null;
+    }
+    // Moving TAT back is exact: a TAT at or before now means a full burst either way.
+    return Math.max(nowMicros, (Long) state - tokens * emissionMicros);
   }
 }

@@ -4,19 +4,22 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.Serializable;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * Rate-limit state in a Hazelcast {@code IMap} per policy (TAT in microseconds by key), updated by
- * a {@link GcraEntryProcessor} sent to the key's owner with {@code submitToKey}: one network round
- * trip at most, never a lock.
+ * Rate-limit state in a Hazelcast {@code IMap} per policy, updated by a {@link LimitProcessor} sent
+ * to the key's owner with {@code submitToKey}: one network round trip at most, never a lock, never
+ * a blocked event loop (the answer comes back on the caller's Vert.x context).
  */
 final class HazelcastRateLimitStore implements RateLimitStore {
   private static final String MAP_PREFIX = "edge-ratelimit.";
 
   private final Vertx vertx;
   private final Supplier<Optional<HazelcastInstance>> member;
+  private volatile int lastKnownMembers = 1;
 
   HazelcastRateLimitStore(Vertx vertx, Supplier<Optional<HazelcastInstance>> member) {
     this.vertx = vertx;
@@ -29,16 +32,49 @@ final class HazelcastRateLimitStore implements RateLimitStore {
   }
 
   @Override
-  public Future<GcraResult> acquire(String policy, String key, Gcra gcra, long nowMicros) {
+  public Future<LimitStep> acquire(
+      String policy, String key, LimitAlgorithm algorithm, long nowMicros, TokenRequest request) {
+    return submit(policy, key, LimitProcessor.acquire(algorithm, nowMicros, request));
+  }
+
+  @Override
+  public Future<Void> refund(
+      String policy,
+      String key,
+      LimitAlgorithm algorithm,
+      long nowMicros,
+      long tokens,
+      long takenAtMicros) {
+    return submit(policy, key, LimitProcessor.refund(algorithm, nowMicros, tokens, takenAtMicros))
+        .mapEmpty();
+  }
+
+  @Override
+  public int liveMembers() {
+    Optional<HazelcastInstance> instance = member.get();
+    if (instance.isPresent()) {
+      try {
+        lastKnownMembers = Math.max(1, instance.get().getCluster().getMembers().size());
+      } catch (RuntimeException e) {
+        // Not connected (client mode): keep the last count seen.
+      }
+    }
+    return lastKnownMembers;
+  }
+
+  private Future<LimitStep> submit(String policy, String key, LimitProcessor processor) {
+    return submitWire(policy, key, processor).map(LimitStep::fromWire);
+  }
+
+  private Future<long[]> submitWire(String policy, String key, LimitProcessor processor) {
     Optional<HazelcastInstance> instance = member.get();
     if (instance.isEmpty()) {
       return Future.failedFuture(new IllegalStateException("the cluster member is not running"));
     }
     try {
-      IMap<String, Long> map = instance.get().getMap(mapName(policy));
-      return Future.fromCompletionStage(
-          map.submitToKey(key, new GcraEntryProcessor(gcra, nowMicros)),
-          vertx.getOrCreateContext());
+      IMap<String, Serializable> map = instance.get().getMap(mapName(policy));
+      CompletionStage<long[]> answer = map.submitToKey(key, processor);
+      return Future.fromCompletionStage(answer, vertx.getOrCreateContext());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -1,37 +1,47 @@
 package dev.edgestack.gateway.ratelimit;
 
+import dev.edgestack.gateway.config.Consistency;
+import dev.edgestack.gateway.config.LimitAlgorithmKind;
 import dev.edgestack.gateway.config.RateLimitConfig;
-import dev.edgestack.gateway.config.StoreFailurePolicy;
+import dev.edgestack.gateway.config.RateLimitMode;
 import dev.edgestack.gateway.support.Deadlines;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One policy's limiter: asks the store within {@code storeTimeout}; when the store fails it admits
- * or rejects as configured, counts {@code edge_ratelimit_store_failures_total} and logs a warning
- * once when the store starts failing and once when it recovers.
+ * One policy's limiter. In reading order: a key known to be over its limit is rejected locally; a
+ * {@code leased} policy spends a live local lease; otherwise the store decides within {@code
+ * storeTimeout}. A failing store opens the {@link StoreBreaker}, and {@code onStoreFailure} applies
+ * without waiting until a probe succeeds; each switch is logged once and counted.
  */
 final class PolicyLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLimiter.class);
+  private static final int MAX_CACHED_KEYS = 100_000;
 
   private final RateLimitConfig policy;
-  private final Gcra gcra;
+  private final LimitAlgorithm algorithm;
   private final RateLimitStore store;
   private final Vertx vertx;
   private final Clock clock;
-  private final Map<RateLimitDecision, Counter> decisions = new EnumMap<>(RateLimitDecision.class);
-  private final Counter storeFailures;
-  private final AtomicBoolean storeFailing = new AtomicBoolean();
+  private final StoreBreaker breaker;
+  private final RateLimitMetrics metrics;
+  private final LocalShare localShare;
+  private final long nearLimit;
+  private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+  // Key -> {trusted until, refused cost, allowAt, resetAt} (micros): nothing of that cost passes.
+  private final Map<String, long[]> overLimit = new ConcurrentHashMap<>();
 
   PolicyLimiter(
       RateLimitConfig policy,
@@ -40,34 +50,92 @@ final class PolicyLimiter {
       Clock clock,
       MeterRegistry registry) {
     this.policy = policy;
-    this.gcra = Gcra.of(policy.limit(), policy.period(), policy.burst());
+    this.algorithm = algorithm(policy);
     this.store = store;
     this.vertx = vertx;
     this.clock = clock;
-    for (RateLimitDecision decision : RateLimitDecision.values()) {
-      decisions.put(
-          decision,
-          Counter.builder("edge_ratelimit_decisions")
-              .description("Rate-limit decisions by policy")
-              .tag("policy", policy.name())
-              .tag("decision", decision.tag())
-              .register(registry));
-    }
-    this.storeFailures =
-        Counter.builder("edge_ratelimit_store_failures")
-            .description("Rate-limit store calls that failed or timed out")
-            .tag("policy", policy.name())
-            .register(registry);
+    this.breaker = new StoreBreaker(policy.storeBreaker());
+    this.metrics = new RateLimitMetrics(policy.name(), registry, breaker::degraded);
+    this.localShare = new LocalShare(policy);
+    this.nearLimit = Math.max(1, algorithm.capacity() / 10);
+  }
+
+  static LimitAlgorithm algorithm(RateLimitConfig policy) {
+    return policy.algorithm() == LimitAlgorithmKind.SLIDING_WINDOW
+        ? LimitAlgorithm.slidingWindow(policy.limit(), policy.period())
+        : LimitAlgorithm.gcra(policy.limit(), policy.period(), policy.burst());
   }
 
   RateLimitConfig policy() {
     return policy;
   }
 
-  Future<RateLimitStatus> admit(String key) {
-    Future<GcraResult> answer;
+  /** Decides for one request; never fails (a store failure is a decision too). */
+  Future<PolicyDecision> decide(String key) {
+    long now = nowMicros();
+    long cost = policy.cost();
+    long[] refused = overLimit.get(key);
+    if (refused != null && now < refused[0] && cost >= refused[1]) {
+      metrics.overLimitCacheHits.increment();
+      LimitStep step =
+          new LimitStep(RateLimitDecision.REJECTED, null, 0, 0, refused[2] - now, refused[3] - now);
+      return Future.succeededFuture(decided(step, () -> {}));
+    }
+    if (policy.consistency() != Consistency.LEASED) {
+      return ask(key, now, null);
+    }
+    Lease lease = leases.computeIfAbsent(key, k -> new Lease());
+    if (lease.take(cost, now)) {
+      return Future.succeededFuture(fromLease(lease, now));
+    }
+    Promise<Void> fetch = lease.beginFetch();
+    if (fetch == null) {
+      Future<Void> inFlight = lease.fetching();
+      if (inFlight != null) {
+        // Another request is refilling this lease: try it once more when that answer is in.
+        return inFlight.transform(
+            ignored -> {
+              long later = nowMicros();
+              return lease.take(cost, later)
+                  ? Future.succeededFuture(fromLease(lease, later))
+                  : ask(key, later, lease);
+            });
+      }
+      return ask(key, now, lease);
+    }
+    return ask(key, now, lease).onComplete(done -> lease.endFetch(fetch));
+  }
+
+  private PolicyDecision fromLease(Lease lease, long now) {
+    long cost = policy.cost();
+    return decided(lease.estimate(now), () -> lease.giveBack(cost, nowMicros()));
+  }
+
+  private Future<PolicyDecision> ask(String key, long now, Lease lease) {
+    if (!breaker.allows(now)) {
+      return Future.succeededFuture(degraded(key, now));
+    }
+    return fromStore(key, now, lease);
+  }
+
+  private Future<PolicyDecision> fromStore(String key, long now, Lease lease) {
+    long cost = policy.cost();
+    TokenRequest request = TokenRequest.exact(cost);
+    if (lease != null) {
+      long returned = lease.drainExpired(now);
+      request =
+          new TokenRequest(
+              cost,
+              Math.max(cost, policy.lease().maxBatch()),
+              2 * store.liveMembers(),
+              returned,
+              lease.takenAtMicros());
+    }
+    TokenRequest sent = request;
+    long started = System.nanoTime();
+    Future<LimitStep> answer;
     try {
-      answer = store.acquire(policy.name(), key, gcra, nowMicros());
+      answer = store.acquire(policy.name(), key, algorithm, now, sent);
     } catch (RuntimeException e) {
       answer = Future.failedFuture(e);
     }
@@ -78,33 +146,145 @@ final class PolicyLimiter {
             () -> new TimeoutException("no answer within " + policy.storeTimeout()))
         .transform(
             result -> {
-              RateLimitStatus status =
-                  result.succeeded() ? stored(result.result()) : storeFailed(result.cause());
-              decisions.get(status.decision()).increment();
-              return Future.succeededFuture(status);
+              metrics.storeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              if (result.failed()) {
+                storeFailed(result.cause());
+                return Future.succeededFuture(degraded(key, now));
+              }
+              if (breaker.succeeded()) {
+                LOG.info(
+                    "rate limit {}: store answers again; enforcing the shared limit",
+                    policy.name());
+                metrics.recoveredSwitches.increment();
+                localShare.clear();
+              }
+              return Future.succeededFuture(stored(key, now, lease, result.result()));
             });
   }
 
-  private RateLimitStatus stored(GcraResult result) {
-    if (storeFailing.compareAndSet(true, false)) {
-      LOG.info("rate limit {}: store answers again", policy.name());
+  private PolicyDecision stored(String key, long now, Lease lease, LimitStep step) {
+    if (!step.admitted()) {
+      if (overLimit.size() > MAX_CACHED_KEYS) {
+        overLimit.clear();
+      }
+      // Leases elsewhere may give tokens back early: trust a rejection for one lease ttl at most.
+      long trusted =
+          lease == null
+              ? step.retryAfterMicros()
+              : Math.min(step.retryAfterMicros(), policy.lease().ttl().toNanos() / 1_000);
+      overLimit.put(
+          key,
+          new long[] {
+            now + trusted, policy.cost(), now + step.retryAfterMicros(), now + step.resetMicros()
+          });
+      return decided(step, () -> {});
     }
-    return RateLimitStatus.of(policy, result);
+    long spare = step.granted() - policy.cost();
+    if (lease != null) {
+      metrics.leasedTokens.increment(step.granted());
+      lease.renew(spare, now, policy.lease().ttl().toNanos() / 1_000, step);
+    }
+    long cost = policy.cost();
+    return decided(
+        step,
+        () ->
+            store
+                .refund(policy.name(), key, algorithm, nowMicros(), cost, now)
+                .onFailure(e -> LOG.debug("rate limit {}: refund failed", policy.name(), e)));
   }
 
-  private RateLimitStatus storeFailed(Throwable cause) {
-    storeFailures.increment();
-    boolean open = policy.onStoreFailure() == StoreFailurePolicy.FAIL_OPEN;
-    if (storeFailing.compareAndSet(false, true)) {
+  private PolicyDecision decided(LimitStep step, Runnable refund) {
+    RateLimitDecision decision = step.decision();
+    if (decision == RateLimitDecision.REJECTED && policy.mode() == RateLimitMode.SHADOW) {
+      decision = RateLimitDecision.SHADOW_REJECTED;
+    }
+    if (decision == RateLimitDecision.ADMITTED && step.remaining() < nearLimit) {
+      metrics.nearLimit.increment();
+    }
+    metrics.decided(decision);
+    Runnable counted =
+        () -> {
+          metrics.refunds.increment();
+          refund.run();
+        };
+    return new PolicyDecision(
+        RateLimitStatus.of(policy, decision, step),
+        decision == RateLimitDecision.ADMITTED ? counted : () -> {});
+  }
+
+  private void storeFailed(Throwable cause) {
+    metrics.storeFailures.increment();
+    if (breaker.failed(nowMicros())) {
+      metrics.degradedSwitches.increment();
       LOG.warn(
           "rate limit {}: store unavailable ({}); {} until it answers again",
           policy.name(),
           cause.getMessage(),
-          open ? "admitting requests unlimited (fail-open)" : "rejecting with 503 (fail-closed)");
+          switch (policy.onStoreFailure()) {
+            case FAIL_OPEN -> "admitting every request (fail-open)";
+            case FAIL_CLOSED -> "answering 503 (fail-closed)";
+            case LOCAL_SHARE -> "enforcing limit / live gateways locally (local-share)";
+          });
     }
-    return RateLimitStatus.storeFailure(
-        policy,
-        open ? RateLimitDecision.ADMITTED_STORE_FAILURE : RateLimitDecision.REJECTED_STORE_FAILURE);
+  }
+
+  private PolicyDecision degraded(String key, long now) {
+    RateLimitDecision decision;
+    switch (policy.onStoreFailure()) {
+      case FAIL_OPEN -> decision = RateLimitDecision.ADMITTED_STORE_FAILURE;
+      case FAIL_CLOSED ->
+          decision =
+              policy.mode() == RateLimitMode.SHADOW
+                  ? RateLimitDecision.ADMITTED_STORE_FAILURE
+                  : RateLimitDecision.REJECTED_STORE_FAILURE;
+      default -> {
+        return localShare(key, now);
+      }
+    }
+    metrics.decided(decision);
+    return PolicyDecision.nothingTaken(RateLimitStatus.unknown(policy, decision));
+  }
+
+  private PolicyDecision localShare(String key, long now) {
+    LimitStep step = localShare.acquire(key, now, store.liveMembers());
+    RateLimitDecision decision =
+        step.admitted()
+            ? RateLimitDecision.ADMITTED_LOCAL_SHARE
+            : policy.mode() == RateLimitMode.SHADOW
+                ? RateLimitDecision.SHADOW_REJECTED
+                : RateLimitDecision.REJECTED_LOCAL_SHARE;
+    metrics.decided(decision);
+    long cost = policy.cost();
+    Runnable refund =
+        decision == RateLimitDecision.ADMITTED_LOCAL_SHARE
+            ? () -> localShare.refund(key, nowMicros(), cost, now)
+            : () -> {};
+    return new PolicyDecision(RateLimitStatus.of(policy, decision, step), refund);
+  }
+
+  /**
+   * Returns the unused tokens of expired leases and forgets expired over-limit entries; run
+   * periodically.
+   */
+  Future<Void> sweep() {
+    long now = nowMicros();
+    overLimit.values().removeIf(refused -> refused[0] <= now);
+    List<Future<Void>> returns = new ArrayList<>();
+    leases.forEach(
+        (key, lease) -> {
+          long unused = lease.drainExpired(now);
+          if (unused > 0) {
+            returns.add(
+                store
+                    .refund(policy.name(), key, algorithm, now, unused, lease.takenAtMicros())
+                    .onFailure(
+                        e -> LOG.debug("rate limit {}: lease return failed", policy.name(), e)));
+          }
+          if (lease.expired(now) && lease.fetching() == null) {
+            leases.remove(key, lease);
+          }
+        });
+    return Future.join(returns).mapEmpty();
   }
 
   private long nowMicros() {

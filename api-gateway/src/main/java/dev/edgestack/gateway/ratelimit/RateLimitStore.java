@@ -6,7 +6,7 @@ import io.vertx.core.Vertx;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Where the GCRA state of every policy and key lives; shared by all gateway instances. */
+/** Where the state of every policy and key lives; shared by all gateway instances. */
 public interface RateLimitStore {
 
   /** State in the cluster of {@code member} (absent while it is not running: calls fail). */
@@ -16,9 +16,41 @@ public interface RateLimitStore {
 
   /** A store that always fails, for a gateway without rate limits. */
   static RateLimitStore unavailable(String reason) {
-    return (policy, key, gcra, nowMicros) -> Future.failedFuture(new IllegalStateException(reason));
+    return new RateLimitStore() {
+      @Override
+      public Future<LimitStep> acquire(
+          String policy, String key, LimitAlgorithm algorithm, long nowMicros, TokenRequest r) {
+        return Future.failedFuture(new IllegalStateException(reason));
+      }
+
+      @Override
+      public Future<Void> refund(
+          String policy,
+          String key,
+          LimitAlgorithm algorithm,
+          long nowMicros,
+          long tokens,
+          long takenAtMicros) {
+        return Future.failedFuture(new IllegalStateException(reason));
+      }
+    };
   }
 
-  /** Runs one GCRA step for {@code key} of {@code policy} atomically in the store. */
-  Future<GcraResult> acquire(String policy, String key, Gcra gcra, long nowMicros);
+  /** Runs one step of {@code algorithm} for {@code key} of {@code policy} atomically. */
+  Future<LimitStep> acquire(
+      String policy, String key, LimitAlgorithm algorithm, long nowMicros, TokenRequest request);
+
+  /** Gives back tokens that a request rejected by another policy, or a lease, did not use. */
+  Future<Void> refund(
+      String policy,
+      String key,
+      LimitAlgorithm algorithm,
+      long nowMicros,
+      long tokens,
+      long takenAtMicros);
+
+  /** How many gateways share the store right now, as far as this one knows (at least 1). */
+  default int liveMembers() {
+    return 1;
+  }
 }

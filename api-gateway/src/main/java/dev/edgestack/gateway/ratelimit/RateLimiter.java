@@ -1,5 +1,6 @@
 package dev.edgestack.gateway.ratelimit;
 
+import dev.edgestack.gateway.config.Consistency;
 import dev.edgestack.gateway.config.RateLimitConfig;
 import dev.edgestack.gateway.config.RateLimitKey;
 import dev.edgestack.runtime.failure.EdgeFailure;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -16,12 +18,15 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The rate-limit step: evaluates a route's policies in order and stops at the first rejection (429
- * with {@code Retry-After} and the RateLimit fields) or fail-closed store failure (503). The
- * statuses of an admitted request are returned for the response's RateLimit fields.
+ * The rate-limit step: asks every policy of a route at once and admits the request only if all
+ * admit it. When one rejects, every policy that admitted gives its tokens back, so a rejected
+ * request consumes nothing; the answer is 429 with the longest {@code Retry-After} of the rejecting
+ * policies, or 503 when a {@code fail-closed} policy could not ask its store.
  */
 public final class RateLimiter {
   private final Map<String, PolicyLimiter> limiters;
+  private final Vertx vertx;
+  private final List<Long> timers = new ArrayList<>();
 
   public RateLimiter(
       Collection<RateLimitConfig> policies,
@@ -29,6 +34,7 @@ public final class RateLimiter {
       Vertx vertx,
       Clock clock,
       MeterRegistry registry) {
+    this.vertx = vertx;
     Map<String, PolicyLimiter> byName = new LinkedHashMap<>();
     for (RateLimitConfig policy : policies) {
       byName.put(policy.name(), new PolicyLimiter(policy, store, vertx, clock, registry));
@@ -36,42 +42,73 @@ public final class RateLimiter {
     this.limiters = Map.copyOf(byName);
   }
 
+  /** Starts returning expired leases and forgetting expired over-limit entries periodically. */
+  public RateLimiter startSweeping() {
+    for (PolicyLimiter limiter : limiters.values()) {
+      RateLimitConfig policy = limiter.policy();
+      Duration every =
+          policy.consistency() == Consistency.LEASED ? policy.lease().ttl() : Duration.ofSeconds(5);
+      timers.add(vertx.setPeriodic(Math.max(10, every.toMillis()), id -> limiter.sweep()));
+    }
+    return this;
+  }
+
+  public void close() {
+    timers.forEach(vertx::cancelTimer);
+  }
+
+  /** Runs every policy's periodic work once (tests drive it with their clock). */
+  Future<Void> sweep() {
+    return Future.join(limiters.values().stream().map(PolicyLimiter::sweep).toList()).mapEmpty();
+  }
+
   /**
-   * Admits the request under every named policy; {@code keys} gives the request's key of each kind
+   * Admits the request under every named policy; {@code keys} gives the request's value of each key
    * (such as its client address).
    */
   public Future<List<RateLimitStatus>> admit(
       List<String> policies, Function<RateLimitKey, String> keys) {
-    Future<List<RateLimitStatus>> chain = Future.succeededFuture(List.of());
+    List<Future<PolicyDecision>> decisions = new ArrayList<>(policies.size());
     for (String name : policies) {
       PolicyLimiter limiter = limiters.get(name);
       if (limiter == null) {
         return Future.failedFuture(
             EdgeFailure.of(FailureKind.INTERNAL, "Unknown rate limit " + name));
       }
-      chain =
-          chain.compose(
-              done ->
-                  limiter
-                      .admit(keys.apply(limiter.policy().key()))
-                      .compose(status -> next(done, status)));
+      decisions.add(limiter.decide(keys.apply(limiter.policy().key())));
     }
-    return chain;
+    if (decisions.size() == 1) {
+      return decisions.get(0).compose(d -> conclude(List.of(d)));
+    }
+    return Future.all(decisions).compose(all -> conclude(all.list()));
   }
 
-  private static Future<List<RateLimitStatus>> next(
-      List<RateLimitStatus> done, RateLimitStatus status) {
-    List<RateLimitStatus> statuses = new ArrayList<>(done);
-    statuses.add(status);
-    return switch (status.decision()) {
-      case ADMITTED, ADMITTED_STORE_FAILURE -> Future.succeededFuture(List.copyOf(statuses));
-      case REJECTED -> Future.failedFuture(RateLimitHeaders.rejected(status, statuses));
-      case REJECTED_STORE_FAILURE ->
-          Future.failedFuture(
-              EdgeFailure.of(
-                      FailureKind.UNAVAILABLE,
-                      "Rate limit " + status.policy().name() + " cannot be checked right now")
-                  .withHeader(RateLimitHeaders.RETRY_AFTER, "1"));
-    };
+  private static Future<List<RateLimitStatus>> conclude(List<PolicyDecision> decisions) {
+    List<RateLimitStatus> statuses = new ArrayList<>(decisions.size());
+    RateLimitStatus overLimit = null;
+    RateLimitStatus unavailable = null;
+    for (PolicyDecision decision : decisions) {
+      RateLimitStatus status = decision.status();
+      statuses.add(status);
+      if (status.decision().overLimit()) {
+        if (overLimit == null || status.retryAfterSeconds() > overLimit.retryAfterSeconds()) {
+          overLimit = status;
+        }
+      } else if (!status.decision().admits()) {
+        unavailable = status;
+      }
+    }
+    if (overLimit == null && unavailable == null) {
+      return Future.succeededFuture(List.copyOf(statuses));
+    }
+    decisions.forEach(decision -> decision.refund().run());
+    if (overLimit != null) {
+      return Future.failedFuture(RateLimitHeaders.rejected(overLimit, statuses));
+    }
+    return Future.failedFuture(
+        EdgeFailure.of(
+                FailureKind.UNAVAILABLE,
+                "Rate limit " + unavailable.policy().name() + " cannot be checked right now")
+            .withHeader(RateLimitHeaders.RETRY_AFTER, "1"));
   }
 }

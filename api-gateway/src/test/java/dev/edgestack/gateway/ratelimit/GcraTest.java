@@ -2,27 +2,31 @@ package dev.edgestack.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The arithmetic alone, against an in-memory TAT and a clock the test moves. */
+/** The arithmetic alone, against an in-memory state and a clock the test moves. */
 class GcraTest {
   private static final long SECOND = 1_000_000;
 
   private final Gcra gcra = Gcra.of(60, Duration.ofMinutes(1), 60);
-  private final TestClock clock = new TestClock(1_700_000_000L * SECOND);
-  private Long tat;
+  private long now = 1_700_000_000L * SECOND;
+  private Serializable state;
 
   @Test
   void admitsTheBurstThenRejectsThe61stWithinASecond() {
     for (int i = 1; i <= 60; i++) {
-      GcraResult result = request();
+      LimitStep result = request(1);
       assertThat(result.decision()).as("request %d", i).isEqualTo(RateLimitDecision.ADMITTED);
       assertThat(result.remaining()).isEqualTo(60 - i);
-      clock.advance(10_000);
+      now += 10_000;
     }
 
-    GcraResult rejected = request();
+    LimitStep rejected = request(1);
 
     assertThat(rejected.decision()).isEqualTo(RateLimitDecision.REJECTED);
     assertThat(rejected.remaining()).isZero();
@@ -35,54 +39,75 @@ class GcraTest {
   void givesBackOneRequestPerSecond() {
     drain();
 
-    clock.advance(SECOND);
-    assertThat(request().decision()).isEqualTo(RateLimitDecision.ADMITTED);
-    assertThat(request().decision()).isEqualTo(RateLimitDecision.REJECTED);
+    now += SECOND;
+    assertThat(request(1).admitted()).isTrue();
+    assertThat(request(1).admitted()).isFalse();
 
-    clock.advance(SECOND);
-    assertThat(request().decision()).isEqualTo(RateLimitDecision.ADMITTED);
-    assertThat(request().decision()).isEqualTo(RateLimitDecision.REJECTED);
+    now += SECOND;
+    assertThat(request(1).admitted()).isTrue();
+    assertThat(request(1).admitted()).isFalse();
   }
 
   @Test
   void aRejectedRequestConsumesNothing() {
     drain();
+    Serializable before = state;
     for (int i = 0; i < 100; i++) {
-      assertThat(request().decision()).isEqualTo(RateLimitDecision.REJECTED);
+      assertThat(request(1).decision()).isEqualTo(RateLimitDecision.REJECTED);
     }
+    assertThat(state).isEqualTo(before);
 
-    clock.advance(SECOND);
+    now += SECOND;
 
-    assertThat(request().decision()).isEqualTo(RateLimitDecision.ADMITTED);
+    assertThat(request(1).decision()).isEqualTo(RateLimitDecision.ADMITTED);
   }
 
   @Test
   void retryAfterIsExactAndRoundedUpToWholeSeconds() {
     drain();
 
-    assertThat(request().retryAfterSeconds()).isEqualTo(1);
-    clock.advance(SECOND / 2);
-    GcraResult halfway = request();
+    assertThat(request(1).retryAfterSeconds()).isEqualTo(1);
+    now += SECOND / 2;
+    LimitStep halfway = request(1);
     assertThat(halfway.retryAfterMicros()).isEqualTo(SECOND / 2);
     assertThat(halfway.retryAfterSeconds()).isEqualTo(1);
-    clock.advance(SECOND / 2 - 1);
-    assertThat(request().retryAfterMicros()).isEqualTo(1);
-    clock.advance(1);
-    assertThat(request().decision()).isEqualTo(RateLimitDecision.ADMITTED);
+    now += SECOND / 2 - 1;
+    assertThat(request(1).retryAfterMicros()).isEqualTo(1);
+    now += 1;
+    assertThat(request(1).decision()).isEqualTo(RateLimitDecision.ADMITTED);
+  }
+
+  @Test
+  void aCostOfFiveTakesFiveTokensAndWaitsForFive() {
+    for (int i = 0; i < 11; i++) {
+      assertThat(request(5).admitted()).isTrue();
+    }
+    LimitStep left = request(5);
+    assertThat(left.admitted()).isTrue();
+    assertThat(left.remaining()).isZero();
+    now += 3 * SECOND;
+
+    LimitStep rejected = request(5);
+
+    assertThat(rejected.admitted()).isFalse();
+    assertThat(rejected.remaining()).isEqualTo(3);
+    assertThat(rejected.retryAfterMicros()).isEqualTo(2 * SECOND);
+    // A cheaper request fits in what is there.
+    assertThat(request(3).admitted()).isTrue();
   }
 
   @Test
   void resetCountsTheSecondsUntilTheFullBurstIsBack() {
-    GcraResult first = request();
+    LimitStep first = request(1);
     assertThat(first.resetSeconds()).isEqualTo(1);
     for (int i = 0; i < 59; i++) {
-      request();
+      request(1);
     }
-    GcraResult rejected = request();
+    LimitStep rejected = request(1);
     assertThat(rejected.resetSeconds()).isEqualTo(60);
 
-    clock.advance(30 * SECOND);
-    GcraResult admitted = request();
+    now += 30 * SECOND;
+    LimitStep admitted = request(1);
     assertThat(admitted.remaining()).isEqualTo(29);
     assertThat(admitted.resetSeconds()).isEqualTo(31);
   }
@@ -90,53 +115,80 @@ class GcraTest {
   @Test
   void anIdleKeyStartsWithAFullBurst() {
     drain();
-    clock.advance(120 * SECOND);
+    now += 120 * SECOND;
 
-    assertThat(request().remaining()).isEqualTo(59);
+    assertThat(request(1).remaining()).isEqualTo(59);
   }
 
   @Test
   void aBurstSmallerThanTheLimitSpacesRequests() {
     Gcra strict = Gcra.of(10, Duration.ofSeconds(1), 1);
-    long now = 0;
-    GcraResult first = strict.evaluate(null, now);
-    GcraResult second = strict.evaluate(first.tatMicros(), now);
+    LimitStep first = strict.acquire(null, 0, 1);
+    LimitStep second = strict.acquire(first.state(), 0, 1);
 
-    assertThat(first.decision()).isEqualTo(RateLimitDecision.ADMITTED);
-    assertThat(second.decision()).isEqualTo(RateLimitDecision.REJECTED);
+    assertThat(first.admitted()).isTrue();
+    assertThat(second.admitted()).isFalse();
     assertThat(second.retryAfterMicros()).isEqualTo(100_000);
-    assertThat(strict.evaluate(first.tatMicros(), now + 100_000).decision())
-        .isEqualTo(RateLimitDecision.ADMITTED);
+    assertThat(strict.acquire(first.state(), 100_000, 1).admitted()).isTrue();
+  }
+
+  @Test
+  void aLeaseTakesAtMostItsShareOfTheSpareTokens() {
+    // 60 available, 2 x 3 gateways: 1 needed + 59 / 6 spare = 10.
+    LimitStep lease = gcra.acquire(null, now, 1, 20, 6);
+    assertThat(lease.granted()).isEqualTo(10);
+    assertThat(lease.remaining()).isEqualTo(50);
+
+    // Near the end, only what is needed.
+    for (int i = 0; i < 45; i++) {
+      state = lease.state();
+      lease = gcra.acquire(state, now, 1, 1, 1);
+    }
+    LimitStep last = gcra.acquire(lease.state(), now, 1, 20, 6);
+    assertThat(last.granted()).isEqualTo(1 + 4 / 6);
+  }
+
+  @Test
+  void aRefundGivesTheTokensBackExactly() {
+    drain();
+    Serializable full = state;
+    LimitStep extra = gcra.acquire(gcra.refund(full, now, 3, now), now, 3);
+
+    assertThat(extra.admitted()).isTrue();
+    assertThat(extra.state()).isEqualTo(full);
+  }
+
+  @Test
+  void neverGrantsMoreThanBurstPlusOnePerEmissionIntervalInAnyWindow() {
+    Random random = new Random(42);
+    Deque<long[]> granted = new ArrayDeque<>();
+    for (int i = 0; i < 20_000; i++) {
+      now += random.nextInt(400_000);
+      int cost = 1 + random.nextInt(3);
+      LimitStep step = request(cost);
+      if (step.admitted()) {
+        granted.addLast(new long[] {now, cost});
+      }
+      // In the last 10 s at most 60 + 10 tokens.
+      while (granted.peekFirst()[0] < now - 10 * SECOND) {
+        granted.removeFirst();
+      }
+      long inWindow = granted.stream().mapToLong(g -> g[1]).sum();
+      assertThat(inWindow).isLessThanOrEqualTo(60 + 10);
+    }
   }
 
   private void drain() {
     for (int i = 0; i < 60; i++) {
-      assertThat(request().decision()).isEqualTo(RateLimitDecision.ADMITTED);
+      assertThat(request(1).decision()).isEqualTo(RateLimitDecision.ADMITTED);
     }
   }
 
-  private GcraResult request() {
-    GcraResult result = gcra.evaluate(tat, clock.micros());
-    if (result.decision() == RateLimitDecision.ADMITTED) {
-      tat = result.tatMicros();
+  private LimitStep request(int cost) {
+    LimitStep result = gcra.acquire(state, now, cost);
+    if (result.admitted()) {
+      state = result.state();
     }
     return result;
-  }
-
-  /** A clock that only moves when told to. */
-  static final class TestClock {
-    private long micros;
-
-    TestClock(long micros) {
-      this.micros = micros;
-    }
-
-    long micros() {
-      return micros;
-    }
-
-    void advance(long delta) {
-      micros += delta;
-    }
   }
 }

@@ -1,0 +1,82 @@
+package dev.edgestack.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import dev.edgestack.gateway.config.ClusterConfig;
+import dev.edgestack.gateway.config.RateLimitConfig;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Hazelcast configs of each deployment mode, without starting anything. */
+class ClusterMemberTest {
+  private static final RateLimitConfig POLICY = RateLimitConfig.of("p", 60, Duration.ofMinutes(1));
+
+  @Test
+  void embeddedJoinsTheListedMembersOverTcpIpOnlyAndKeepsOneBackup() {
+    Config config =
+        ClusterMember.hazelcastConfig(
+            new ClusterConfig("c", "127.0.0.1", 5701, List.of("127.0.0.1:5701"), 11),
+            List.of(POLICY));
+
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
+    assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5701");
+    var map = config.getMapConfig(HazelcastRateLimitStore.mapName("p"));
+    assertThat(map.getBackupCount()).isEqualTo(1);
+    assertThat(map.getMaxIdleSeconds()).isEqualTo(120);
+  }
+
+  @Test
+  void dnsDiscoveryListsEveryAddressOfTheName() throws Exception {
+    assertThat(ClusterMember.resolve("localhost", 5701)).contains("127.0.0.1:5701");
+  }
+
+  @Test
+  void kubernetesDiscoveryUsesTheServiceDnsAndNeverMulticast() {
+    ClusterConfig cluster =
+        new ClusterConfig(
+            ClusterConfig.Mode.EMBEDDED,
+            "c",
+            "0.0.0.0",
+            5701,
+            ClusterConfig.Discovery.KUBERNETES,
+            List.of(),
+            "",
+            "gateway-hz.edge.svc.cluster.local",
+            271);
+
+    JoinConfig join =
+        ClusterMember.hazelcastConfig(cluster, List.of(POLICY)).getNetworkConfig().getJoin();
+
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperty("service-dns"))
+        .isEqualTo("gateway-hz.edge.svc.cluster.local");
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+  }
+
+  @Test
+  void clientModeConnectsToTheListedMembersOnly() {
+    ClusterConfig cluster =
+        new ClusterConfig(
+            ClusterConfig.Mode.CLIENT,
+            "c",
+            "",
+            0,
+            ClusterConfig.Discovery.TCP_IP,
+            List.of("10.0.0.1:5701"),
+            "",
+            "",
+            271);
+
+    var config = ClusterMember.clientConfig(cluster);
+
+    assertThat(config.getNetworkConfig().getAddresses()).containsExactly("10.0.0.1:5701");
+    assertThat(config.getNetworkConfig().getAutoDetectionConfig().isEnabled()).isFalse();
+    assertThat(config.getClusterName()).isEqualTo("c");
+  }
+}
