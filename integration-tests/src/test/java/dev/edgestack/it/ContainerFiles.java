@@ -48,16 +48,9 @@ final class ContainerFiles {
 
   /**
    * Variables the containers set for behaviour that a later issue adds to the deployables; no
-   * config file reads them yet.
+   * config file reads them yet. Empty now; kept so that such a variable is named, not ignored.
    */
-  static final Map<String, String> PENDING_VARIABLES =
-      Map.of(
-          "CLUSTER_DISCOVERY",
-          "issue 5: cluster.discovery (tcp-ip | dns | kubernetes) in config/api-gateway.yaml",
-          "CLUSTER_DNS_NAME",
-          "issue 5: cluster.dnsName, the name whose every address is a member (discovery: dns)",
-          "CLUSTER_KUBERNETES_SERVICE_DNS",
-          "issue 5: cluster.kubernetesServiceDns, the headless Service (discovery: kubernetes)");
+  static final Map<String, String> PENDING_VARIABLES = Map.of();
 
   private static final Pattern REFERENCE =
       Pattern.compile("\\{([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)(?:@([a-z][a-z0-9_]*))?}");

@@ -116,7 +116,8 @@ public record ClusterConfig(
 
   private static String dns(ConfigNode node, String key, boolean required) {
     if (!required) {
-      if (node.has(key)) {
+      // Blank counts as absent: one file serves every discovery, with ${VAR:-} placeholders.
+      if (!node.strings(key).isEmpty()) {
         throw node.error(key, node.string(key), "no " + key + " with this discovery");
       }
       return "";

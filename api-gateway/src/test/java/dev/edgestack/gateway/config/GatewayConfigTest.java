@@ -44,6 +44,30 @@ class GatewayConfigTest {
       """;
 
   @Test
+  void theRealFileTakesItsClusterDiscoveryFromTheEnvironment() {
+    ClusterConfig local =
+        GatewayConfig.from(
+                ConfigLoader.withVariables(Map.of()).load(Path.of("../config/api-gateway.yaml")))
+            .cluster()
+            .orElseThrow();
+    assertThat(local.discovery()).isEqualTo(ClusterConfig.Discovery.TCP_IP);
+    assertThat(local.dnsName()).isEmpty();
+
+    ClusterConfig compose =
+        GatewayConfig.from(
+                ConfigLoader.withVariables(
+                        Map.of(
+                            "CLUSTER_DISCOVERY", "dns",
+                            "CLUSTER_DNS_NAME", "api-gateway",
+                            "EDGE_BIND", "0.0.0.0"))
+                    .load(Path.of("../config/api-gateway.yaml")))
+            .cluster()
+            .orElseThrow();
+    assertThat(compose.discovery()).isEqualTo(ClusterConfig.Discovery.DNS);
+    assertThat(compose.dnsName()).isEqualTo("api-gateway");
+  }
+
+  @Test
   void loadsTheRealGatewayFile() {
     ConfigNode root =
         ConfigLoader.withVariables(Map.of("CLUSTER_MEMBERS", "127.0.0.1:5701,127.0.0.1:5702"))
