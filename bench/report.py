@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Aggregates bench/run.sh's raw.tsv into results.md, results.json and cpu.svg (stdlib only)."""
+import csv
+import json
+import math
+import statistics
+import sys
+from pathlib import Path
+
+raw, out, mode, rounds, duration = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+rows = list(csv.DictReader(open(raw), delimiter="\t"))
+
+# Reference at each depth: HAProxy one hop for depth 1 (haproxy-3hop for depth 3 once it exists).
+REFERENCE = {"1": "haproxy-1hop", "3": "haproxy-3hop"}
+
+
+def num(v):
+    try:
+        f = float(v)
+        return None if math.isnan(f) else f
+    except (TypeError, ValueError):
+        return None
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+order, results = [], {}
+for r in rows:
+    key = (r["profile"], r["target"])
+    if key not in results:
+        order.append(key)
+        results[key] = {"profile": r["profile"], "connections": int(r["conns"]), "target": r["target"],
+                        "depth": int(r["depth"]), "rounds": []}
+    results[key]["rounds"].append({
+        "round": int(r["round"]), "rps": num(r["rps"]), "requests": int(r["requests"] or 0),
+        "p50_us": num(r["p50_us"]), "p99_us": num(r["p99_us"]), "cpu_us": num(r["cpu_us"]),
+        "cpu_us_per_request": num(r["cpu_us_per_req"]), "rss_kb": num(r["rss_kb"]),
+        "non2xx": int(r["non2xx"] or 0), "socket_errors": int(r["socket_errors"] or 0)})
+
+for res in results.values():
+    rs = res["rounds"]
+    rps = [x["rps"] for x in rs if x["rps"] is not None]
+    res["summary"] = {
+        "rps_median": med(rps),
+        "rps_min": min(rps) if rps else None,
+        "rps_max": max(rps) if rps else None,
+        "rps_spread_pct": (100.0 * (max(rps) - min(rps)) / statistics.median(rps)) if rps and statistics.median(rps) else None,
+        "p50_us_median": med([x["p50_us"] for x in rs]),
+        "p99_us_median": med([x["p99_us"] for x in rs]),
+        "cpu_us_per_request_median": med([x["cpu_us_per_request"] for x in rs]),
+        "rss_kb_max": max((x["rss_kb"] or 0) for x in rs),
+        "errors": sum(x["non2xx"] + x["socket_errors"] for x in rs),
+        "requests": sum(x["requests"] for x in rs),
+    }
+
+for (prof, target), res in results.items():
+    ref = REFERENCE.get(str(res["depth"]))
+    s = res["summary"]
+    refres = results.get((prof, ref)) if ref else None
+    if refres:
+        rs = refres["summary"]
+        s["reference"] = ref
+        s["rps_ratio"] = s["rps_median"] / rs["rps_median"] if s["rps_median"] and rs["rps_median"] else None
+        s["cpu_ratio"] = (s["cpu_us_per_request_median"] / rs["cpu_us_per_request_median"]
+                          if s["cpu_us_per_request_median"] and rs["cpu_us_per_request_median"] else None)
+        s["p99_ratio"] = s["p99_us_median"] / rs["p99_us_median"] if s["p99_us_median"] and rs["p99_us_median"] else None
+
+
+def f(v, fmt="{:.0f}"):
+    return "–" if v is None else fmt.format(v)
+
+
+def ms(us):
+    return "–" if us is None else f"{us / 1000:.2f}"
+
+
+lines = [f"# Benchmark results ({mode}: {rounds} interleaved rounds × {duration} s per target and profile)", "",
+         "Noisy shared machine: quote medians and ratios from one run, not absolute figures. "
+         "CPU µs/request counts only the target's own processes (for `direct`, the one backend).", ""]
+for prof in dict.fromkeys(p for p, _ in order):
+    conns = next(results[k]["connections"] for k in order if k[0] == prof)
+    lines += [f"## {prof} profile ({conns} connections)", "",
+              "| target | depth | req/s (median) | spread (min–max) | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors "
+              "| req/s × ref | CPU × ref | p99 × ref | ref |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for key in order:
+        if key[0] != prof:
+            continue
+        res = results[key]
+        s = res["summary"]
+        lines.append("| {} | {} | {} | {}–{} (±{}%) | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            res["target"], res["depth"], f(s["rps_median"]), f(s["rps_min"]), f(s["rps_max"]),
+            f(s["rps_spread_pct"] / 2 if s["rps_spread_pct"] is not None else None),
+            ms(s["p50_us_median"]), ms(s["p99_us_median"]), f(s["cpu_us_per_request_median"], "{:.1f}"),
+            f(s["rss_kb_max"] / 1024, "{:.0f}"), s["errors"],
+            f(s.get("rps_ratio"), "{:.2f}"), f(s.get("cpu_ratio"), "{:.2f}"), f(s.get("p99_ratio"), "{:.2f}"),
+            s.get("reference", "–")))
+    lines.append("")
+lines += ["Not measured yet (TODO, issue 7): gateway proxy-only; gateway with JWT; gateway with JWT and "
+          "`leased` rate limiting; the full `hybrid` chain.", "",
+          "![CPU µs per request](cpu.svg)", ""]
+(out / "results.md").write_text("\n".join(lines))
+(out / "results.json").write_text(json.dumps({"mode": mode, "rounds": int(rounds), "duration_s": int(duration),
+                                              "results": [results[k] for k in order]}, indent=2))
+
+# SVG: grouped horizontal bars, CPU µs/request per target, one colour per profile.
+profiles = list(dict.fromkeys(p for p, _ in order))
+targets = list(dict.fromkeys(t for _, t in order))
+colours = ["#3b6ea5", "#e08a2c", "#5a9e4b", "#a33b3b"]
+vals = {k: results[k]["summary"]["cpu_us_per_request_median"] for k in order}
+vmax = max([v for v in vals.values() if v] or [1])
+bar_h, gap, left, width = 16, 14, 130, 460
+height = 50 + len(targets) * (len(profiles) * bar_h + gap) + 20
+svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 90}" height="{height}" '
+       'font-family="sans-serif" font-size="12">',
+       f'<rect width="100%" height="100%" fill="white"/>',
+       f'<text x="10" y="20" font-size="14" font-weight="bold">CPU µs per request (median, lower is better)</text>']
+for i, p in enumerate(profiles):
+    svg.append(f'<rect x="{left + i * 150}" y="30" width="12" height="12" fill="{colours[i % 4]}"/>'
+               f'<text x="{left + i * 150 + 16}" y="41">{p}</text>')
+y = 55
+for t in targets:
+    svg.append(f'<text x="{left - 8}" y="{y + len(profiles) * bar_h / 2 + 4}" text-anchor="end">{t}</text>')
+    for i, p in enumerate(profiles):
+        v = vals.get((p, t))
+        w = 0 if not v else width * v / vmax
+        svg.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{colours[i % 4]}"/>')
+        svg.append(f'<text x="{left + w + 4:.1f}" y="{y + bar_h - 4}">{f(v, "{:.1f}")}</text>')
+        y += bar_h
+    y += gap
+svg.append("</svg>")
+(out / "cpu.svg").write_text("\n".join(svg) + "\n")

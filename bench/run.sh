@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# Benchmark harness (issue 7, first slice). See bench/README.md.
+#   bench/run.sh [--quick|--full]
+# Starts every target itself on 127.0.0.1 (free ports), runs wrk against them in interleaved
+# rounds, stops everything it started (also on Ctrl-C / failure) and writes
+# bench/results/<timestamp>/{results.md,results.json,cpu.svg,raw.tsv,logs/}.
+set -euo pipefail
+
+MODE=quick
+case "${1:-}" in
+  ""|--quick) MODE=quick ;;
+  --full) MODE=full ;;
+  -h|--help) sed -n 2,6p "$0"; exit 0 ;;
+  *) echo "usage: bench/run.sh [--quick|--full]" >&2; exit 2 ;;
+esac
+
+if [ "$MODE" = quick ]; then
+  ROUNDS=3; DURATION=4; WARMUP=8
+else
+  ROUNDS=5; DURATION=10; WARMUP=30
+fi
+THREADS=2                      # wrk threads
+PROFILES="throughput:64 latency:8"
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$BENCH_DIR/results/$STAMP"
+WORK="$OUT/work"
+mkdir -p "$OUT/logs" "$WORK"
+RAW="$OUT/raw.tsv"
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# ---------------------------------------------------------------- 1. tools
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  log "installing ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
+command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }
+
+# ---------------------------------------------------------------- 2. jars
+EDGE_JAR="$ROOT/edge-lb/target/edge-lb.jar"
+if [ ! -f "$EDGE_JAR" ]; then
+  log "building jars (mvn -q -o -DskipTests package)"
+  (cd "$ROOT" && mvn -q -o -DskipTests package)
+fi
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# The launcher's options (stack/src/main/java/dev/edgestack/stack/JavaCommand.java, BASE_OPTIONS).
+JAVA_OPTS=(-XX:+UseSerialGC -Xss512k -Xmx256m -Dhazelcast.phone.home.enabled=false
+  -Dhazelcast.logging.type=slf4j --add-modules java.se
+  --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens java.management/sun.management=ALL-UNNAMED
+  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+
+# ---------------------------------------------------------------- process bookkeeping
+PIDS=()            # every process this script started (stopped in reverse order)
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  local i pid
+  for ((i=${#PIDS[@]}-1; i>=0; i--)); do
+    pid=${PIDS[$i]}; kill -TERM "$pid" 2>/dev/null || true
+  done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break; sleep 0.1
+  done
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  [ ${#PIDS[@]} -gt 0 ] && log "stopped ${#PIDS[@]} processes"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_ports() {   # free_ports N -> N free loopback ports, one per line
+  python3 - "$1" <<'EOF'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print("\n".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}
+
+wait_http() {    # wait_http URL PID SECONDS: 2xx from URL while PID lives, bounded
+  local url=$1 pid=$2 secs=$3 i
+  for ((i=0; i<secs*10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { log "process $pid died (see $OUT/logs)"; return 1; }
+    curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  log "timeout waiting for $url"; return 1
+}
+
+# pids of a process and its descendants (nginx master + workers, java + nothing else)
+tree_pids() {
+  local p=$1 c
+  echo "$p"
+  for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do tree_pids "$c"; done
+}
+cpu_ticks() {    # cpu_ticks PID... -> utime+stime in clock ticks over the process trees
+  local t=0 p f
+  for p in "$@"; do
+    for f in $(tree_pids "$p"); do
+      [ -r /proc/"$f"/stat ] || continue
+      # fields after the ")" so that a command name with spaces cannot shift them
+      t=$((t + $(sed -E 's/^.*\) //' /proc/"$f"/stat | awk '{print $12 + $13}')))
+    done
+  done
+  echo $t
+}
+rss_kb() {       # rss_kb PID... -> summed VmRSS in kB
+  local t=0 p f v
+  for p in "$@"; do
+    for f in $(tree_pids "$p"); do
+      v=$(awk '/^VmRSS:/{print $2}' /proc/"$f"/status 2>/dev/null || true)
+      t=$((t + ${v:-0}))
+    done
+  done
+  echo $t
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+# ---------------------------------------------------------------- 3. targets
+mapfile -t P < <(free_ports 8)
+B1=${P[0]}; B2=${P[1]}; HA=${P[2]}; NG=${P[3]}; EL=${P[4]}; EL_ADMIN=${P[5]}; H3A=${P[6]}; H3B=${P[7]}
+
+# Two small NGINX backends: a static JSON body, one worker each.
+start_nginx() {  # start_nginx NAME CONF_BODY -> pid
+  local name=$1 dir="$WORK/$1"
+  mkdir -p "$dir/logs" "$dir/tmp"
+  cat > "$dir/nginx.conf" <<EOF
+worker_processes ${NGINX_WORKERS:-1};
+pid $dir/nginx.pid;
+error_log $OUT/logs/$name.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp; proxy_temp_path $dir/tmp; fastcgi_temp_path $dir/tmp;
+  uwsgi_temp_path $dir/tmp; scgi_temp_path $dir/tmp;
+  keepalive_requests 100000;
+$2
+}
+EOF
+  nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >>"$OUT/logs/$name.log" 2>&1 &
+  echo $!
+}
+BODY='{"service":"bench","ok":true,"items":[1,2,3]}'
+backend_conf() {
+  printf '  server { listen 127.0.0.1:%s; location / { default_type application/json; return 200 %s; } }\n' \
+    "$1" "'$BODY'"
+}
+PID_B1=$(start_nginx backend-1 "$(backend_conf "$B1")"); PIDS+=("$PID_B1")
+PID_B2=$(start_nginx backend-2 "$(backend_conf "$B2")"); PIDS+=("$PID_B2")
+wait_http "http://127.0.0.1:$B1/" "$PID_B1" 10
+wait_http "http://127.0.0.1:$B2/" "$PID_B2" 10
+
+# HAProxy one hop: round robin over the two backends, keep-alive to the backends.
+cat > "$WORK/haproxy.cfg" <<EOF
+global
+  maxconn 4096
+  nbthread 2
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$HA
+  default_backend be
+backend be
+  balance roundrobin
+  server b1 127.0.0.1:$B1
+  server b2 127.0.0.1:$B2
+EOF
+haproxy -db -f "$WORK/haproxy.cfg" >"$OUT/logs/haproxy-1hop.log" 2>&1 &
+PID_HA=$!; PIDS+=("$PID_HA")
+
+# HAProxy three hops in a chain: $H3A -> $H3B -> the one-hop HAProxy ($HA) -> backends.
+haproxy_hop() {  # haproxy_hop NAME LISTEN_PORT NEXT_PORT -> pid
+  sed -e "s/bind 127.0.0.1:$HA/bind 127.0.0.1:$2/" \
+      -e "/server b1 /c\\  server next 127.0.0.1:$3" -e "/server b2 /d" \
+      "$WORK/haproxy.cfg" >"$WORK/$1.cfg"
+  haproxy -db -f "$WORK/$1.cfg" >"$OUT/logs/$1.log" 2>&1 &
+  echo $!
+}
+PID_H3B=$(haproxy_hop haproxy-3hop-2 "$H3B" "$HA"); PIDS+=("$PID_H3B")
+PID_H3A=$(haproxy_hop haproxy-3hop-1 "$H3A" "$H3B"); PIDS+=("$PID_H3A")
+
+# NGINX one hop: round robin (default) with an upstream keep-alive pool.
+PID_NG=$(NGINX_WORKERS=2 start_nginx nginx-1hop "  upstream be { server 127.0.0.1:$B1; server 127.0.0.1:$B2; keepalive 64; }
+  server { listen 127.0.0.1:$NG; location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }")
+PIDS+=("$PID_NG")
+
+# edge-lb one hop: the real jar, the bench copy of its config (health checks off), no access log.
+EDGE_INSTANCE=bench-edge-lb EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$EL EDGE_ADMIN_PORT=$EL_ADMIN \
+  GATEWAY_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" EDGE_ACCESS_LOG_LEVEL=OFF \
+  "$JAVA" "${JAVA_OPTS[@]}" -jar "$EDGE_JAR" --config "$BENCH_DIR/edge-lb.yaml" \
+  >"$OUT/logs/edge-lb-1hop.log" 2>&1 &
+PID_EL=$!; PIDS+=("$PID_EL")
+
+wait_http "http://127.0.0.1:$HA/" "$PID_HA" 10
+wait_http "http://127.0.0.1:$NG/" "$PID_NG" 10
+wait_http "http://127.0.0.1:$H3A/" "$PID_H3A" 10
+wait_http "http://127.0.0.1:$EL_ADMIN/health/ready" "$PID_EL" 60
+wait_http "http://127.0.0.1:$EL/" "$PID_EL" 10
+
+# name|depth|url|pids whose CPU and RSS count|jvm?
+TARGETS=(
+  "direct|0|http://127.0.0.1:$B1/|$PID_B1|no"
+  "haproxy-1hop|1|http://127.0.0.1:$HA/|$PID_HA|no"
+  "nginx-1hop|1|http://127.0.0.1:$NG/|$PID_NG|no"
+  "edge-lb-1hop|1|http://127.0.0.1:$EL/|$PID_EL|yes"
+  "haproxy-3hop|3|http://127.0.0.1:$H3A/|$PID_H3A $PID_H3B $PID_HA|no"
+)
+# TODO (issue 7): gateway proxy-only; gateway with JWT; gateway with JWT + leased rate limit;
+# the full hybrid chain (edge-lb -> gateway -> internal-lb -> service).
+log "targets up: ${#TARGETS[@]} (mode $MODE, $ROUNDS rounds x ${DURATION}s x 2 profiles)"
+
+# ---------------------------------------------------------------- 4. measure
+run_wrk() {      # run_wrk CONNS SECONDS URL OUTFILE
+  timeout $(( $2 + 15 )) wrk -t"$THREADS" -c"$1" -d"$2"s --timeout 5s --latency "$3" >"$4" 2>&1 || true
+}
+
+for t in "${TARGETS[@]}"; do
+  IFS='|' read -r name depth url pids jvm <<<"$t"
+  secs=2; [ "$jvm" = yes ] && secs=$WARMUP
+  log "warm-up $name (${secs}s)"
+  run_wrk 64 "$secs" "$url" "$WORK/warmup-$name.txt"
+done
+
+printf 'profile\tconns\tround\ttarget\tdepth\trps\trequests\tp50_us\tp99_us\tcpu_us\tcpu_us_per_req\trss_kb\tnon2xx\tsocket_errors\n' >"$RAW"
+to_us() {        # wrk latency ("812.00us", "1.23ms", "2.00s") -> microseconds
+  awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /s$/) m=1000000; else m=1; printf "%.0f", n*m }'
+}
+for prof in $PROFILES; do
+  pname=${prof%%:*}; conns=${prof##*:}
+  for ((r=1; r<=ROUNDS; r++)); do
+    for t in "${TARGETS[@]}"; do
+      IFS='|' read -r name depth url pids jvm <<<"$t"
+      f="$WORK/$pname-$r-$name.txt"
+      c0=$(cpu_ticks $pids)
+      run_wrk "$conns" "$DURATION" "$url" "$f"
+      c1=$(cpu_ticks $pids)
+      rss=$(rss_kb $pids)
+      rps=$(awk '/^Requests\/sec:/{print $2}' "$f"); rps=${rps:-0}
+      reqs=$(awk '/requests in/{print $1}' "$f"); reqs=${reqs:-0}
+      p50=$(to_us "$(awk '$1=="50%"{print $2}' "$f")")
+      p99=$(to_us "$(awk '$1=="99%"{print $2}' "$f")")
+      non2xx=$(awk '/Non-2xx or 3xx responses:/{print $NF}' "$f"); non2xx=${non2xx:-0}
+      sockerr=$(awk '/Socket errors:/{gsub(",",""); print $4+$6+$8+$10}' "$f"); sockerr=${sockerr:-0}
+      cpu_us=$(( (c1 - c0) * 1000000 / CLK_TCK ))
+      per=$(awk -v c="$cpu_us" -v n="$reqs" 'BEGIN{ if (n>0) printf "%.1f", c/n; else print "nan" }')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pname" "$conns" "$r" "$name" \
+        "$depth" "$rps" "$reqs" "$p50" "$p99" "$cpu_us" "$per" "$rss" "$non2xx" "$sockerr" >>"$RAW"
+      log "$pname r$r $name: $rps req/s, p99 ${p99}us, ${per} cpu-us/req"
+    done
+  done
+done
+
+# ---------------------------------------------------------------- 6. report
+python3 "$BENCH_DIR/report.py" "$RAW" "$OUT" "$MODE" "$ROUNDS" "$DURATION"
+log "results: $OUT/results.md"
+cat "$OUT/results.md"
