@@ -17,9 +17,9 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The gateway's request pipeline, assembled in {@link #handle} in reading order: begin the
- * exchange, match the route, strip client-sent identity headers, authenticate, authorize, rate
- * limit, then proxy or compose. Each step returns a Future; any failure is answered by the
- * runtime's one failure responder.
+ * exchange, match the route, strip client-sent identity headers, reject a declared body over the
+ * route's limit, authenticate, authorize, rate limit, then proxy or compose. Each step returns a
+ * Future; any failure is answered by the runtime's one failure responder.
  */
 final class GatewayPipeline {
   private final EdgeContext context;
@@ -55,6 +55,7 @@ final class GatewayPipeline {
         .match(request.method(), request.path())
         .map(match -> GatewayRequest.matched(exchange, match))
         .map(this::stripIdentityHeaders)
+        .compose(BodyLimit::check)
         .compose(this::authenticate)
         .compose(this::authorize)
         .compose(this::rateLimit)

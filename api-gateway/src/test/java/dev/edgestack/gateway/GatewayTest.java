@@ -189,6 +189,26 @@ class GatewayTest {
   }
 
   @Test
+  void aDeclaredBodyOverTheRouteLimitIsA413BeforeReachingTheUpstream() {
+    HttpResponse<String> tooLarge =
+        Http.send(
+            "POST", base + "/api/limited/x", "seventeen bytes!!", "Content-Type", "text/plain");
+
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(tooLarge.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(new JsonObject(tooLarge.body()).getString("type"))
+        .isEqualTo("urn:edge-stack:problem:payload-too-large");
+    assertThat(tooLarge.headers().firstValue("X-Served-By")).isEmpty();
+
+    HttpResponse<String> atTheLimit =
+        Http.send(
+            "POST", base + "/api/limited/x", "sixteen bytes!!!", "Content-Type", "text/plain");
+
+    assertThat(atTheLimit.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(atTheLimit.body()).getString("body")).isEqualTo("sixteen bytes!!!");
+  }
+
+  @Test
   void servesHttp2ClientsToo() {
     String token = "Bearer " + Tokens.valid("alice", "accounts:read");
     for (int i = 0; i < 3; i++) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -25,6 +27,7 @@ import java.util.regex.Pattern;
  *   rateLimits: []
  *   upstream: accounts
  *   upstreamPath: /accounts/{id}
+ *   maxBodyBytes: 1048576   # optional: a larger declared Content-Length is a 413
  * </pre>
  */
 public record RouteConfig(
@@ -34,7 +37,8 @@ public record RouteConfig(
     AuthMode auth,
     List<String> scopes,
     List<String> rateLimits,
-    RouteTarget target) {
+    RouteTarget target,
+    OptionalLong maxBodyBytes) {
   private static final List<String> METHODS =
       List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
   // RFC 6750 scope-token characters.
@@ -45,6 +49,19 @@ public record RouteConfig(
     methods = Set.copyOf(methods);
     scopes = List.copyOf(scopes);
     rateLimits = List.copyOf(rateLimits);
+    Objects.requireNonNull(maxBodyBytes, "maxBodyBytes");
+  }
+
+  /** A route without a body limit, as routes were before {@code maxBodyBytes}. */
+  public RouteConfig(
+      String id,
+      PathTemplate path,
+      Set<HttpMethod> methods,
+      AuthMode auth,
+      List<String> scopes,
+      List<String> rateLimits,
+      RouteTarget target) {
+    this(id, path, methods, auth, scopes, rateLimits, target, OptionalLong.empty());
   }
 
   /** Names the route may refer to; everything else is an error naming the key. */
@@ -62,7 +79,8 @@ public record RouteConfig(
         "upstream",
         "upstreamPath",
         "timeout",
-        "compose");
+        "compose",
+        "maxBodyBytes");
     String id = node.string("id");
     PathTemplate path;
     try {
@@ -99,8 +117,12 @@ public record RouteConfig(
             "rateLimits", name, "policies keyed by subject or client only on routes with auth jwt");
       }
     }
+    OptionalLong maxBodyBytes =
+        node.has("maxBodyBytes")
+            ? OptionalLong.of(node.integer("maxBodyBytes", 0, Integer.MAX_VALUE))
+            : OptionalLong.empty();
     return new RouteConfig(
-        id, path, methods(node), auth, scopes, rateLimits, target(node, path, known));
+        id, path, methods(node), auth, scopes, rateLimits, target(node, path, known), maxBodyBytes);
   }
 
   private static Set<HttpMethod> methods(ConfigNode node) {

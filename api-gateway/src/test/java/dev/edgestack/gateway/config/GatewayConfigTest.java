@@ -127,6 +127,8 @@ class GatewayConfigTest {
           bad method              | methods: [FETCH], upstream: accounts, upstreamPath: /a        | routes[0].methods: "FETCH"
           scopes without jwt      | auth: none, scopes: [a], upstream: accounts, upstreamPath: /a | routes[0].scopes: "a"
           unknown route key       | upstream: accounts, upstreamPath: /a, retries: 3              | routes[0].retries: unknown key
+          negative body limit     | upstream: accounts, upstreamPath: /a, maxBodyBytes: -1        | routes[0].maxBodyBytes: "-1"
+          text body limit         | upstream: accounts, upstreamPath: /a, maxBodyBytes: 1MB       | routes[0].maxBodyBytes: "1MB"
           """)
   void rejectsABadRouteNamingFileAndKey(String name, String route, String message) {
     String yaml =
