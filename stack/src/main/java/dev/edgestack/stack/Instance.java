@@ -47,10 +47,15 @@ public record Instance(
 
   /** The port called {@code portName}; fails naming the instance's ports when there is none. */
   public int port(String portName) {
+    return port(name, ports, portName);
+  }
+
+  /** The lookup {@link #port(String)} does, shared with the test kit's view of an instance. */
+  public static int port(String instance, Map<String, Integer> ports, String portName) {
     Integer port = ports.get(portName);
     if (port == null) {
       throw new IllegalArgumentException(
-          name + ": no port " + portName + " (expected: one of " + ports.keySet() + ")");
+          instance + ": no port " + portName + " (expected: one of " + ports.keySet() + ")");
     }
     return port;
   }

@@ -1,5 +1,6 @@
 package dev.edgestack.stack.testkit;
 
+import dev.edgestack.stack.Instance;
 import dev.edgestack.stack.Role;
 import dev.edgestack.stack.SampleService;
 import java.util.Collections;
@@ -33,12 +34,7 @@ public record StackInstance(
 
   /** The port called {@code portName}, such as {@code cluster}. */
   public int port(String portName) {
-    Integer port = ports.get(portName);
-    if (port == null) {
-      throw new IllegalArgumentException(
-          name + ": no port " + portName + " (expected: one of " + ports.keySet() + ")");
-    }
-    return port;
+    return Instance.port(name, ports, portName);
   }
 
   public int httpPort() {
