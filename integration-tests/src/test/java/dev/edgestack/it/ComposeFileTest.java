@@ -161,6 +161,22 @@ class ComposeFileTest {
 
   @ParameterizedTest
   @FieldSource("TOPOLOGIES")
+  void everyBalancerFollowsEachReplicaOfAScaledService(String topology) {
+    Topology local = ContainerFiles.topology(topology);
+    ComposeProject compose = ComposeProject.of(topology);
+    for (Template template : local.templates()) {
+      String name = compose.serviceOf(template.name());
+      ConfigNode config =
+          ContainerFiles.resolvedConfig(
+              template.config(), ComposeProject.environment(compose.service(name)));
+      assertThat(ContainerFiles.poolsBlindToScaling(config))
+          .as("%s: pools of %s that would see a scaled service as one endpoint", topology, name)
+          .isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource("TOPOLOGIES")
   void environmentNamesTheSamePeersAsTheTopology(String topology) {
     Topology local = ContainerFiles.topology(topology);
     ComposeProject compose = ComposeProject.of(topology);

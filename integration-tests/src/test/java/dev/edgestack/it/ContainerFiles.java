@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -197,6 +198,39 @@ final class ContainerFiles {
     Map<String, String> variables = new LinkedHashMap<>(IMAGE_ENV);
     variables.putAll(environment);
     return ConfigLoader.withVariables(variables).load(home().resolve(config));
+  }
+
+  /**
+   * The balancing pools of a resolved config (edge-lb's pool, internal-lb's pools, a gateway's
+   * upstreams) that name an endpoint by host name without following every address of the name: such
+   * a pool would see a scaled service as one endpoint.
+   */
+  static List<String> poolsBlindToScaling(ConfigNode config) {
+    Map<String, ConfigNode> pools = new LinkedHashMap<>();
+    config.optionalObject("pool").ifPresent(pool -> pools.put("pool", pool));
+    if (config.has("pools")) {
+      List<ConfigNode> listed = config.objects("pools");
+      for (int i = 0; i < listed.size(); i++) {
+        pools.put("pools[" + i + "]", listed.get(i));
+      }
+    }
+    if (config.has("upstreams")) {
+      config
+          .objectEntries("upstreams")
+          .forEach((name, pool) -> pools.put("upstreams." + name, pool));
+    }
+    List<String> blind = new ArrayList<>();
+    pools.forEach(
+        (key, pool) -> {
+          boolean namesHosts =
+              Arrays.stream(pool.string("endpoints").split(","))
+                  .map(endpoint -> endpoint.strip().split(":", 2)[0])
+                  .anyMatch(host -> !host.matches("[0-9.]+|\\[.*]"));
+          if (namesHosts && !pool.objectOrEmpty("dns").bool("enabled", false)) {
+            blind.add(key + " (" + pool.string("endpoints") + ")");
+          }
+        });
+    return blind;
   }
 
   /** The ranges whose X-Forwarded-For the instance believes, as its config file resolves them. */

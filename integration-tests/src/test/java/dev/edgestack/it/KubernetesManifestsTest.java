@@ -172,6 +172,23 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @FieldSource("TOPOLOGIES")
+  void everyBalancerFollowsEachPodBehindAHeadlessService(String topology) {
+    Topology local = ContainerFiles.topology(topology);
+    List<Map<String, Object>> deployments = ofKind(build(topology), "Deployment");
+    for (Template template : local.templates()) {
+      Map<String, Object> deployment = deploymentOf(deployments, template.name());
+      ConfigNode config =
+          ContainerFiles.resolvedConfig(template.config(), environment(container(deployment)));
+      assertThat(ContainerFiles.poolsBlindToScaling(config))
+          .as(
+              "%s: pools of %s that would see a Service as one endpoint",
+              topology, name(deployment))
+          .isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource("TOPOLOGIES")
   void environmentNamesTheSamePeersAsTheTopology(String topology) {
     Topology local = ContainerFiles.topology(topology);
     List<Map<String, Object>> objects = build(topology);

@@ -1,9 +1,11 @@
 package dev.edgestack.balancer.vertx;
 
 import dev.edgestack.balancer.Endpoint;
+import dev.edgestack.balancer.Outcome;
 import dev.edgestack.balancer.OutlierDetector;
 import dev.edgestack.balancer.Pool;
 import dev.edgestack.balancer.RetryBudget;
+import dev.edgestack.runtime.config.ConfigNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -51,6 +53,13 @@ final class PoolMeters {
         .description("Retries refused because the retry budget was spent")
         .tag("pool", name)
         .register(registry);
+    // Retries by connection failure exist from the start so that dashboards and alerts have a
+    // series (at zero) before the first retry; retried statuses appear when they happen.
+    for (Outcome outcome : Outcome.values()) {
+      if (outcome.isLocalFailure()) {
+        retryCounter(ConfigNode.spelling(outcome));
+      }
+    }
     Gauge.builder("edge_pool_queue_length", queue, AdmissionQueue::length)
         .description("Requests waiting for room on a full endpoint")
         .tag("pool", name)
@@ -111,16 +120,18 @@ final class PoolMeters {
   }
 
   void retry(String reason) {
-    retries
-        .computeIfAbsent(
-            reason,
-            r ->
-                Counter.builder("edge_retries")
-                    .description("Attempts retried on another endpoint, by reason")
-                    .tag("pool", pool.name())
-                    .tag("reason", r)
-                    .register(registry))
-        .increment();
+    retryCounter(reason).increment();
+  }
+
+  private Counter retryCounter(String reason) {
+    return retries.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder("edge_retries")
+                .description("Attempts retried on another endpoint, by reason")
+                .tag("pool", pool.name())
+                .tag("reason", r)
+                .register(registry));
   }
 
   void rejected(AdmissionQueue.Rejection reason) {
