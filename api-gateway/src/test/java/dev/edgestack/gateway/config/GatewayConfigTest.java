@@ -81,6 +81,7 @@ class GatewayConfigTest {
     assertThat(jwt.algorithms()).containsExactly("RS256");
     assertThat(jwt.clockSkew()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.upstreams()).containsOnlyKeys("accounts", "transactions", "rates");
+    assertThat(config.circuitBreakers()).containsOnlyKeys("accounts", "transactions", "rates");
     RateLimitConfig limit = config.rateLimits().get("rates-per-client");
     assertThat(limit.limit()).isEqualTo(60);
     assertThat(limit.burst()).isEqualTo(60);
