@@ -1,12 +1,14 @@
 package dev.edgestack.gateway;
 
 import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.balancer.Ticker;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.gateway.auth.Authenticator;
 import dev.edgestack.gateway.auth.Authorizer;
 import dev.edgestack.gateway.auth.JwksFetcher;
 import dev.edgestack.gateway.auth.JwksKeys;
 import dev.edgestack.gateway.auth.TokenVerifier;
+import dev.edgestack.gateway.breaker.CircuitBreakers;
 import dev.edgestack.gateway.compose.Composer;
 import dev.edgestack.gateway.config.GatewayConfig;
 import dev.edgestack.gateway.config.JwtConfig;
@@ -57,6 +59,8 @@ public final class GatewayDeployable implements Deployable {
     for (Map.Entry<String, PoolConfig> upstream : config.upstreams().entrySet()) {
       pools.put(upstream.getKey(), UpstreamPool.create(context, upstream.getValue()));
     }
+    CircuitBreakers breakers =
+        CircuitBreakers.create(config.circuitBreakers(), context.registry(), Ticker.system());
     String realm = config.jwt().map(JwtConfig::realm).orElse(DEFAULT_REALM);
     RateLimiter rateLimiter =
         new RateLimiter(
@@ -78,8 +82,9 @@ public final class GatewayDeployable implements Deployable {
             new Authenticator(config.jwt().map(jwt -> tokenVerifier(context, jwt)), realm),
             new Authorizer(realm),
             rateLimiter,
-            new Forwarder(pools),
-            new Composer(context.vertx(), pools, context.forwarded()));
+            new Forwarder(pools, breakers),
+            new Composer(
+                context.vertx(), pools, context.forwarded(), breakers, context.registry()));
     var settings = context.settings();
     return context
         .vertx()

@@ -1,5 +1,6 @@
 package dev.edgestack.gateway;
 
+import dev.edgestack.balancer.vertx.ForwardOptions;
 import dev.edgestack.gateway.auth.Authenticator;
 import dev.edgestack.gateway.auth.Authorizer;
 import dev.edgestack.gateway.auth.IdentityHeaders;
@@ -101,13 +102,19 @@ final class GatewayPipeline {
     RouteTarget target = request.route().target();
     if (target instanceof RouteTarget.Compose compose) {
       return composer.compose(
-          request.exchange(), compose, request.match().variables(), request.identity());
+          request.exchange(),
+          request.route().id(),
+          compose,
+          request.match().variables(),
+          request.identity());
     }
+    RouteTarget.Proxy proxy = (RouteTarget.Proxy) target;
     return forwarder.forward(
         request.exchange(),
-        (RouteTarget.Proxy) target,
+        proxy,
         request.match().variables(),
-        request.identity());
+        request.identity(),
+        new ForwardOptions(proxy.timeout(), request.route().maxBodyBytes()));
   }
 
   private void fail(Exchange exchange, Throwable error) {

@@ -4,6 +4,7 @@ import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.balancer.vertx.UpstreamResponse;
 import dev.edgestack.gateway.auth.Identity;
 import dev.edgestack.gateway.auth.IdentityHeaders;
+import dev.edgestack.gateway.breaker.CircuitBreakers;
 import dev.edgestack.gateway.config.ComposePart;
 import dev.edgestack.gateway.config.RouteTarget;
 import dev.edgestack.gateway.support.Deadlines;
@@ -11,23 +12,28 @@ import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
 import dev.edgestack.runtime.http.Exchange;
 import dev.edgestack.runtime.http.ForwardedHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Answers a composed route: calls every part in parallel through its upstream pool, each within the
- * route's timeout and with the caller's identity headers, then writes the combined JSON document
- * ({@code X-Partial-Response} names missing optional parts) or fails with the failure of a required
- * part.
+ * Answers a composed route: starts every part as soon as the parts it waits for ({@code after},
+ * {@code {part.field}} in its path) have answered, each through its upstream's circuit breaker and
+ * pool, within its own timeout and never beyond the route's deadline (counted from the start of the
+ * exchange), with the caller's identity headers; then writes the combined JSON document ({@code
+ * X-Partial-Response} names missing optional parts) or fails with the failure of a required part.
  */
 public final class Composer {
   public static final String PARTIAL_RESPONSE = "X-Partial-Response";
@@ -36,11 +42,25 @@ public final class Composer {
   private final Vertx vertx;
   private final Map<String, UpstreamPool> pools;
   private final ForwardedHeaders forwarded;
+  private final CircuitBreakers breakers;
+  private final ComposeMetrics metrics;
 
   public Composer(Vertx vertx, Map<String, UpstreamPool> pools, ForwardedHeaders forwarded) {
+    this(vertx, pools, forwarded, CircuitBreakers.none(), null);
+  }
+
+  /** With circuit breakers and {@code edge_gateway_compose_parts_total} in {@code registry}. */
+  public Composer(
+      Vertx vertx,
+      Map<String, UpstreamPool> pools,
+      ForwardedHeaders forwarded,
+      CircuitBreakers breakers,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.pools = Map.copyOf(pools);
     this.forwarded = forwarded;
+    this.breakers = breakers;
+    this.metrics = new ComposeMetrics(registry);
   }
 
   /** Calls the parts and writes the answer; fails only when nothing was written. */
@@ -49,24 +69,57 @@ public final class Composer {
       RouteTarget.Compose target,
       Map<String, String> variables,
       Optional<Identity> identity) {
+    return compose(exchange, "unnamed", target, variables, identity);
+  }
+
+  /** Like {@link #compose(Exchange, RouteTarget.Compose, Map, Optional)}, for route {@code id}. */
+  public Future<Void> compose(
+      Exchange exchange,
+      String routeId,
+      RouteTarget.Compose target,
+      Map<String, String> variables,
+      Optional<Identity> identity) {
     HttpServerRequest request = exchange.request();
     // A composed route answers locally: whatever body the client sent is read and dropped.
     if (!request.isEnded()) {
       request.resume();
     }
-    List<Future<PartOutcome>> calls = new ArrayList<>();
+    Call call =
+        new Call(
+            exchange,
+            routeId,
+            variables,
+            identity,
+            exchange.startNanos() + target.timeout().toNanos(),
+            target.timeout());
+    // Every part gets its promise first, so that a part can wait for any other whatever the
+    // order of the list (the config has no cycles).
+    Map<String, Promise<PartOutcome>> promises = new LinkedHashMap<>();
+    target.parts().forEach(part -> promises.put(part.name(), Promise.promise()));
     for (ComposePart part : target.parts()) {
-      calls.add(call(exchange, part, variables, identity, target));
+      List<Future<PartOutcome>> waitsFor = new ArrayList<>();
+      part.after().forEach(name -> waitsFor.add(promises.get(name).future()));
+      Future.all(waitsFor)
+          .compose(ignored -> start(call, part, promises))
+          .onComplete(
+              done -> {
+                PartOutcome outcome =
+                    done.succeeded()
+                        ? done.result()
+                        : CompositionRules.fromFailure(part.name(), done.cause());
+                metrics.record(routeId, part.name(), outcome);
+                promises.get(part.name()).complete(outcome);
+              });
     }
-    return Future.join(calls)
-        .transform(
+    List<Future<PartOutcome>> all = new ArrayList<>();
+    promises.values().forEach(promise -> all.add(promise.future()));
+    return Future.all(all)
+        .compose(
             ignored -> {
               // Each call named its own endpoint; the access log names the composition.
               exchange.upstream("compose:" + String.join("+", pools(target)));
               Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
-              for (int i = 0; i < calls.size(); i++) {
-                outcomes.put(target.parts().get(i).name(), calls.get(i).result());
-              }
+              promises.forEach((name, promise) -> outcomes.put(name, promise.future().result()));
               Composition composition = CompositionRules.combine(target.parts(), outcomes);
               if (composition instanceof Composition.Failed failed) {
                 return Future.failedFuture(failed.failure());
@@ -79,12 +132,50 @@ public final class Composer {
     return target.parts().stream().map(ComposePart::upstream).distinct().toList();
   }
 
-  private Future<PartOutcome> call(
+  /** What every part of one composed request shares. */
+  private record Call(
       Exchange exchange,
-      ComposePart part,
+      String routeId,
       Map<String, String> variables,
       Optional<Identity> identity,
-      RouteTarget.Compose target) {
+      long deadlineNanos,
+      Duration routeTimeout) {}
+
+  /** Starts {@code part} once what it waits for is done, or says why it is not called. */
+  private Future<PartOutcome> start(
+      Call call, ComposePart part, Map<String, Promise<PartOutcome>> promises) {
+    Map<String, PartOutcome> answers = new HashMap<>();
+    for (String name : part.after()) {
+      PartOutcome outcome = promises.get(name).future().result();
+      EdgeFailure failure = outcome.failureOrNull();
+      if (failure != null) {
+        return Future.succeededFuture(CompositionRules.skipped(part.name(), name, failure));
+      }
+      answers.put(name, outcome);
+    }
+    Map<String, String> values = new HashMap<>(call.variables());
+    for (String reference : part.references()) {
+      Object json = ((PartOutcome.Answered) answers.get(FieldReference.part(reference))).json();
+      Optional<String> value = FieldReference.resolve(json, reference);
+      if (value.isEmpty()) {
+        return Future.succeededFuture(CompositionRules.unresolved(part.name(), reference));
+      }
+      values.put(reference, value.get());
+    }
+    long remainingNanos = call.deadlineNanos() - System.nanoTime();
+    if (remainingNanos <= 0) {
+      return Future.succeededFuture(CompositionRules.tooLate(part.name()));
+    }
+    Duration own = part.timeout().orElse(call.routeTimeout());
+    Duration timeout =
+        own.compareTo(Duration.ofNanos(remainingNanos)) < 0
+            ? own
+            : Duration.ofNanos(remainingNanos);
+    return send(call, part, values, timeout);
+  }
+
+  private Future<PartOutcome> send(
+      Call call, ComposePart part, Map<String, String> values, Duration timeout) {
     UpstreamPool pool = pools.get(part.upstream());
     if (pool == null) {
       return Future.succeededFuture(
@@ -92,27 +183,32 @@ public final class Composer {
               part.name(),
               EdgeFailure.of(FailureKind.INTERNAL, "unknown upstream " + part.upstream())));
     }
+    Exchange exchange = call.exchange();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     headers.set("Accept", "application/json");
     String authorization = exchange.request().getHeader(AUTHORIZATION);
     if (authorization != null) {
       headers.set(AUTHORIZATION, authorization);
     }
-    IdentityHeaders.apply(identity, headers);
+    IdentityHeaders.apply(call.identity(), headers);
     Future<UpstreamResponse> response;
     try {
-      String uri = part.path().expand(variables, null);
-      response = pool.call(exchange, HttpMethod.GET, uri, headers, target.timeout());
+      String uri = part.path().expand(values, null);
+      response =
+          breakers.guard(
+              part.upstream(),
+              () -> pool.call(exchange, HttpMethod.GET, uri, headers, timeout),
+              UpstreamResponse::status);
     } catch (RuntimeException e) {
       response = Future.failedFuture(e);
     }
     return Deadlines.within(
             vertx,
             response,
-            target.timeout(),
+            timeout,
             () ->
                 EdgeFailure.of(
-                    FailureKind.UPSTREAM_TIMEOUT, "no answer within " + target.timeout()))
+                    FailureKind.UPSTREAM_TIMEOUT, "no answer within " + timeout.toMillis() + "ms"))
         .transform(
             result ->
                 Future.succeededFuture(

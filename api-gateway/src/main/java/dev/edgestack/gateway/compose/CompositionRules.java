@@ -16,9 +16,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The rules of partial results, free of I/O. A part succeeds with a 2xx JSON answer. The document
- * holds every part by name (a failed optional part as {@code null}) and {@code "missing"}: the
- * failed optional parts in config order. A failed required part fails the whole answer: a 4xx from
- * its upstream keeps its meaning (404 stays 404), anything else is 502, 503 or 504.
+ * holds every part by name (a failed or skipped optional part as its fallback, else {@code null})
+ * and {@code "missing"}: the failed or skipped optional parts in config order. A failed required
+ * part fails the whole answer: a 4xx from its upstream keeps its meaning (404 stays 404), anything
+ * else is 502, 503 or 504.
  */
 public final class CompositionRules {
   public static final String MISSING = "missing";
@@ -57,8 +58,13 @@ public final class CompositionRules {
   /** The outcome of a call that got no answer (connect failure, timeout, reset, no endpoint). */
   public static PartOutcome fromFailure(String part, Throwable error) {
     if (error instanceof EdgeFailure failure) {
-      return new PartOutcome.Failed(
-          EdgeFailure.of(failure.kind(), "Part " + part + ": " + failure.getMessage()));
+      // Headers stay: a breaker's Retry-After still applies when this part fails the answer.
+      EdgeFailure named =
+          EdgeFailure.of(failure.kind(), "Part " + part + ": " + failure.getMessage());
+      for (Map.Entry<String, String> header : failure.headers().entrySet()) {
+        named = named.withHeader(header.getKey(), header.getValue());
+      }
+      return new PartOutcome.Failed(named);
     }
     if (error instanceof TimeoutException) {
       return failed(FailureKind.UPSTREAM_TIMEOUT, part, "did not answer in time");
@@ -71,7 +77,37 @@ public final class CompositionRules {
     return failed(kind, part, "failed (" + error.getMessage() + ")");
   }
 
-  /** Combines the outcomes of {@code parts} (keyed by part name) into the answer. */
+  /**
+   * A part not called because {@code dependency}, which it waits for, is missing: it fails with the
+   * dependency's kind, so that a timeout stays a 504.
+   */
+  public static PartOutcome skipped(String part, String dependency, EdgeFailure failure) {
+    return new PartOutcome.Skipped(
+        EdgeFailure.of(
+            failure.kind(),
+            "Part " + part + " was not called: part " + dependency + " is missing"));
+  }
+
+  /** A part not called because {@code {reference}} is not a value in the referenced answer. */
+  public static PartOutcome unresolved(String part, String reference) {
+    return new PartOutcome.Skipped(
+        EdgeFailure.of(
+            FailureKind.BAD_UPSTREAM_RESPONSE,
+            "Part " + part + " was not called: {" + reference + "} is not a value in the answer"));
+  }
+
+  /** A part not called because the route's deadline passed before it could start. */
+  public static PartOutcome tooLate(String part) {
+    return new PartOutcome.Skipped(
+        EdgeFailure.of(
+            FailureKind.UPSTREAM_TIMEOUT,
+            "Part " + part + " was not called: the route's deadline passed"));
+  }
+
+  /**
+   * Combines the outcomes of {@code parts} (keyed by part name) into the answer; a missing optional
+   * part holds its fallback (or null) and is listed in {@code missing}.
+   */
   public static Composition combine(List<ComposePart> parts, Map<String, PartOutcome> outcomes) {
     JsonObject body = new JsonObject();
     List<String> missing = new ArrayList<>();
@@ -82,13 +118,13 @@ public final class CompositionRules {
       }
       if (outcome instanceof PartOutcome.Answered answered) {
         body.put(part.name(), answered.json());
-      } else if (outcome instanceof PartOutcome.Failed failed) {
-        if (part.required()) {
-          return new Composition.Failed(failed.failure());
-        }
-        body.putNull(part.name());
-        missing.add(part.name());
+        continue;
       }
+      if (part.required()) {
+        return new Composition.Failed(outcome.failureOrNull());
+      }
+      body.put(part.name(), part.fallbackJson().map(Json::decodeValue).orElse(null));
+      missing.add(part.name());
     }
     body.put(MISSING, new JsonArray(new ArrayList<>(missing)));
     return new Composition.Complete(body, missing);

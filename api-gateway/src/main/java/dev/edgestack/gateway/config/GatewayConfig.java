@@ -14,23 +14,38 @@ import java.util.Set;
 
 /**
  * The gateway's own configuration, read and validated once at start-up: the cluster for shared rate
- * limits, JWT verification, upstream pools, rate-limit policies and routes (first match wins, in
- * file order). Every reference between sections is checked here.
+ * limits, JWT verification, upstream pools (each with an optional {@code circuitBreaker}, see
+ * {@link CircuitBreakerConfig}), rate-limit policies and routes (first match wins, in file order).
+ * Every reference between sections is checked here.
  */
 public record GatewayConfig(
     Optional<ClusterConfig> cluster,
     Optional<JwtConfig> jwt,
     Map<String, PoolConfig> upstreams,
     Map<String, RateLimitConfig> rateLimits,
-    List<RouteConfig> routes) {
+    List<RouteConfig> routes,
+    Map<String, CircuitBreakerConfig> circuitBreakers) {
 
   /** The top-level keys of a gateway file, common ones included. */
   public static final List<String> KEYS = keys();
+
+  private static final String CIRCUIT_BREAKER = "circuitBreaker";
 
   public GatewayConfig {
     upstreams = Map.copyOf(upstreams);
     rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
     routes = List.copyOf(routes);
+    circuitBreakers = Map.copyOf(circuitBreakers);
+  }
+
+  /** A gateway without circuit breakers. */
+  public GatewayConfig(
+      Optional<ClusterConfig> cluster,
+      Optional<JwtConfig> jwt,
+      Map<String, PoolConfig> upstreams,
+      Map<String, RateLimitConfig> rateLimits,
+      List<RouteConfig> routes) {
+    this(cluster, jwt, upstreams, rateLimits, routes, Map.of());
   }
 
   private static List<String> keys() {
@@ -46,11 +61,17 @@ public record GatewayConfig(
         root.objectOrEmpty("auth").requireOnly("jwt").optionalObject("jwt").map(JwtConfig::from);
 
     Map<String, PoolConfig> upstreams = new LinkedHashMap<>();
+    Map<String, CircuitBreakerConfig> circuitBreakers = new LinkedHashMap<>();
+    List<String> upstreamKeys = new ArrayList<>(PoolConfig.KEYS);
+    upstreamKeys.add(CIRCUIT_BREAKER);
     root.objectEntries("upstreams")
         .forEach(
             (name, node) -> {
-              node.requireOnly(PoolConfig.KEYS.toArray(String[]::new));
+              node.requireOnly(upstreamKeys.toArray(String[]::new));
               upstreams.put(name, PoolConfig.from(node, name));
+              node.optionalObject(CIRCUIT_BREAKER)
+                  .ifPresent(
+                      breaker -> circuitBreakers.put(name, CircuitBreakerConfig.from(breaker)));
             });
 
     Map<String, RateLimitConfig> rateLimits = new LinkedHashMap<>();
@@ -88,6 +109,6 @@ public record GatewayConfig(
       }
       routes.add(route);
     }
-    return new GatewayConfig(cluster, jwt, upstreams, rateLimits, routes);
+    return new GatewayConfig(cluster, jwt, upstreams, rateLimits, routes, circuitBreakers);
   }
 }

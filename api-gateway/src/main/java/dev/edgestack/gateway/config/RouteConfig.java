@@ -5,11 +5,10 @@ import dev.edgestack.gateway.route.UpstreamTemplate;
 import dev.edgestack.runtime.config.ConfigNode;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -27,7 +26,8 @@ import java.util.regex.Pattern;
  *   rateLimits: []
  *   upstream: accounts
  *   upstreamPath: /accounts/{id}
- *   maxBodyBytes: 1048576   # optional: a larger declared Content-Length is a 413
+ *   maxBodyBytes: 1048576   # optional: a larger body is a 413 (declared or streamed)
+ *   timeout: 2s             # optional: no answer within it (retries included) is a 504
  * </pre>
  */
 public record RouteConfig(
@@ -43,7 +43,6 @@ public record RouteConfig(
       List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
   // RFC 6750 scope-token characters.
   private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5b\\x5d-\\x7e]+");
-  private static final Pattern PART = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   public RouteConfig {
     methods = Set.copyOf(methods);
@@ -154,42 +153,19 @@ public record RouteConfig(
     if (!proxied) {
       throw node.error("upstream", null, "upstream and upstreamPath, or compose");
     }
-    if (node.has("timeout")) {
-      throw node.error(
-          "timeout", node.string("timeout"), "no timeout on a proxied route (the pool's applies)");
-    }
     String upstream = upstream(node, "upstream", known);
     if (!node.has("upstreamPath")) {
       throw node.error("upstreamPath", null, "the upstream path, such as /accounts/{id}");
     }
-    return new RouteTarget.Proxy(upstream, template(node, "upstreamPath", path));
+    Optional<Duration> timeout =
+        node.has("timeout")
+            ? Optional.of(node.duration("timeout", Duration.ofMillis(1)))
+            : Optional.empty();
+    return new RouteTarget.Proxy(upstream, template(node, "upstreamPath", path), timeout);
   }
 
   private static RouteTarget compose(ConfigNode node, PathTemplate path, Known known) {
-    List<ConfigNode> items = node.objects("compose");
-    if (items.isEmpty()) {
-      throw node.error("compose", null, "a non-empty list of parts");
-    }
-    List<ComposePart> parts = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (ConfigNode item : items) {
-      item.requireOnly("part", "upstream", "path", "required");
-      String name = item.string("part");
-      if (!PART.matcher(name).matches() || name.equals("missing")) {
-        throw item.error("part", name, "1 to 64 letters, digits, '_' or '-', other than missing");
-      }
-      if (!names.add(name)) {
-        throw item.error("part", name, "a name not used by another part of this route");
-      }
-      parts.add(
-          new ComposePart(
-              name,
-              upstream(item, "upstream", known),
-              template(item, "path", path),
-              item.bool("required", true)));
-    }
-    return new RouteTarget.Compose(
-        parts, node.duration("timeout", Duration.ofSeconds(5), Duration.ofMillis(1)));
+    return CompositionConfig.from(node, path, known.upstreams());
   }
 
   private static String upstream(ConfigNode node, String key, Known known) {

@@ -1,8 +1,10 @@
 package dev.edgestack.gateway.route;
 
+import dev.edgestack.balancer.vertx.ForwardOptions;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.gateway.auth.Identity;
 import dev.edgestack.gateway.auth.IdentityHeaders;
+import dev.edgestack.gateway.breaker.CircuitBreakers;
 import dev.edgestack.gateway.config.RouteTarget;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
@@ -18,9 +20,15 @@ import java.util.Optional;
  */
 public final class Forwarder {
   private final Map<String, UpstreamPool> pools;
+  private final CircuitBreakers breakers;
 
   public Forwarder(Map<String, UpstreamPool> pools) {
+    this(pools, CircuitBreakers.none());
+  }
+
+  public Forwarder(Map<String, UpstreamPool> pools, CircuitBreakers breakers) {
     this.pools = Map.copyOf(pools);
+    this.breakers = breakers;
   }
 
   public Future<Void> forward(
@@ -28,12 +36,30 @@ public final class Forwarder {
       RouteTarget.Proxy target,
       Map<String, String> variables,
       Optional<Identity> identity) {
+    return forward(exchange, target, variables, identity, ForwardOptions.NONE);
+  }
+
+  /**
+   * Forwards within {@code limits} (the route's deadline and body cap), through the upstream's
+   * circuit breaker.
+   */
+  public Future<Void> forward(
+      Exchange exchange,
+      RouteTarget.Proxy target,
+      Map<String, String> variables,
+      Optional<Identity> identity,
+      ForwardOptions limits) {
     UpstreamPool pool = pools.get(target.upstream());
     if (pool == null) {
       return Future.failedFuture(
           EdgeFailure.of(FailureKind.INTERNAL, "Unknown upstream " + target.upstream()));
     }
     String uri = target.path().expand(variables, exchange.request().query());
-    return pool.forward(exchange, uri, headers -> IdentityHeaders.apply(identity, headers));
+    return breakers.guard(
+        target.upstream(),
+        () ->
+            pool.forward(
+                exchange, uri, headers -> IdentityHeaders.apply(identity, headers), limits),
+        ignored -> exchange.request().response().getStatusCode());
   }
 }

@@ -9,11 +9,14 @@ import java.util.regex.Pattern;
 
 /**
  * The path (and optional fixed query) a route sends upstream, such as {@code /accounts/{id}} or
- * {@code /rates?base=EUR}. Variables come from the route's {@link PathTemplate} and are
- * percent-encoded when substituted; the client's query string is appended to the fixed one.
+ * {@code /rates?base=EUR}. Variables come from the route's {@link PathTemplate} (or, in a
+ * composition, {@code {part.field}} from an earlier part's answer) and are percent-encoded when
+ * substituted; the client's query string is appended to the fixed one.
  */
 public final class UpstreamTemplate {
-  private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
+  // {name} from the route path, or {part.field.path} from an earlier part of a composition.
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*|[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)+)}");
   private static final Pattern PATH_CHARS = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@%/-]*");
   private static final Pattern QUERY_CHARS = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*");
 

@@ -13,6 +13,7 @@ import java.net.ConnectException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,6 +108,76 @@ class CompositionRulesTest {
 
     assertThat(((PartOutcome.Failed) outcome).failure().kind())
         .isEqualTo(FailureKind.BAD_UPSTREAM_RESPONSE);
+  }
+
+  @Test
+  void aMissingOptionalPartHoldsItsFallbackAndIsStillListedAsMissing() {
+    ComposePart withFallback =
+        new ComposePart(
+            "transactions",
+            "up",
+            UpstreamTemplate.parse("/t"),
+            false,
+            List.of(),
+            Optional.empty(),
+            Optional.of("{\"items\":[]}"));
+    Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
+    outcomes.put("account", answered("{}"));
+    outcomes.put(
+        "transactions", CompositionRules.fromFailure("transactions", new TimeoutException("slow")));
+
+    Composition.Complete complete =
+        (Composition.Complete)
+            CompositionRules.combine(List.of(part("account", true), withFallback), outcomes);
+
+    assertThat(complete.body().getJsonObject("transactions"))
+        .isEqualTo(new JsonObject().put("items", new JsonArray()));
+    assertThat(complete.missing()).containsExactly("transactions");
+  }
+
+  @Test
+  void aRequiredPartSkippedForAMissingDependencyFailsWithTheDependencysKind() {
+    PartOutcome skipped =
+        CompositionRules.skipped(
+            "account", "profile", EdgeFailure.of(FailureKind.UPSTREAM_TIMEOUT, "slow"));
+
+    Composition composition =
+        CompositionRules.combine(PARTS, outcomes(skipped, answered("[]"), answered("{}")));
+
+    assertThat(((Composition.Failed) composition).failure().kind())
+        .isEqualTo(FailureKind.UPSTREAM_TIMEOUT);
+    assertThat(skipped.tag()).isEqualTo("skipped");
+  }
+
+  @Test
+  void aFailureKeepsItsHeadersSuchAsRetryAfter() {
+    PartOutcome outcome =
+        CompositionRules.fromFailure(
+            "rates",
+            EdgeFailure.of(FailureKind.UNAVAILABLE, "open").withHeader("Retry-After", "3"));
+
+    assertThat(outcome.failureOrNull().headers()).containsEntry("Retry-After", "3");
+    assertThat(outcome.tag()).isEqualTo("unavailable");
+  }
+
+  @Test
+  void readsScalarFieldsByKeyAndIndexOnly() {
+    JsonObject account =
+        new JsonObject()
+            .put("id", "acc-1")
+            .put("n", 7)
+            .put("owner", new JsonObject().put("name", "alice"))
+            .put("items", new JsonArray().add(new JsonObject().put("id", "i-0")));
+
+    assertThat(FieldReference.resolve(account, "account.id")).contains("acc-1");
+    assertThat(FieldReference.resolve(account, "account.n")).contains("7");
+    assertThat(FieldReference.resolve(account, "account.owner.name")).contains("alice");
+    assertThat(FieldReference.resolve(account, "account.items.0.id")).contains("i-0");
+    assertThat(FieldReference.resolve(account, "account.owner")).isEmpty();
+    assertThat(FieldReference.resolve(account, "account.items.1.id")).isEmpty();
+    assertThat(FieldReference.resolve(account, "account.nothing")).isEmpty();
+    assertThat(FieldReference.resolve("text", "account.id")).isEmpty();
+    assertThat(FieldReference.part("account.items.0.id")).isEqualTo("account");
   }
 
   private static FailureKind kindOf(Throwable error) {

@@ -81,6 +81,7 @@ class GatewayConfigTest {
     assertThat(jwt.algorithms()).containsExactly("RS256");
     assertThat(jwt.clockSkew()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.upstreams()).containsOnlyKeys("accounts", "transactions", "rates");
+    assertThat(config.circuitBreakers()).containsOnlyKeys("accounts", "transactions", "rates");
     RateLimitConfig limit = config.rateLimits().get("rates-per-client");
     assertThat(limit.limit()).isEqualTo(60);
     assertThat(limit.burst()).isEqualTo(60);
@@ -123,7 +124,15 @@ class GatewayConfigTest {
           unknown part upstream   | compose: [{part: a, upstream: nowhere, path: /a}]             | routes[0].compose[0].upstream: "nowhere"
           part named missing      | compose: [{part: missing, upstream: accounts, path: /a}]      | routes[0].compose[0].part: "missing"
           duplicate part          | compose: [{part: a, upstream: accounts, path: /a}, {part: a, upstream: accounts, path: /b}] | routes[0].compose[1].part: "a"
-          timeout on proxy        | upstream: accounts, upstreamPath: /a, timeout: 2s             | routes[0].timeout: "2s"
+          zero timeout on proxy   | upstream: accounts, upstreamPath: /a, timeout: 0s             | routes[0].timeout: "0s"
+          part after unknown      | compose: [{part: a, upstream: accounts, path: /a, after: [b]}] | routes[0].compose[0].after: "b"
+          part after itself       | compose: [{part: a, upstream: accounts, path: /a, after: [a]}] | routes[0].compose[0].after: "a"
+          unknown part field      | compose: [{part: a, upstream: accounts, path: "/a/{b.id}"}]   | routes[0].compose[0].path: "/a/{b.id}"
+          foreign part variable   | compose: [{part: a, upstream: accounts, path: "/a/{other}"}]  | routes[0].compose[0].path: "/a/{other}"
+          cycle of parts          | compose: [{part: a, upstream: accounts, path: "/a/{b.id}"}, {part: b, upstream: accounts, path: /b, after: [c]}, {part: c, upstream: accounts, path: /c, after: [a]}] | routes[0].compose[0].after: "a -> b -> c -> a"
+          fallback on required    | compose: [{part: a, upstream: accounts, path: /a, fallback: {}}] | routes[0].compose[0].fallback: "{}"
+          part timeout too long   | timeout: 1s, compose: [{part: a, upstream: accounts, path: /a, timeout: 2s}] | routes[0].compose[0].timeout: "2s"
+          proxy field reference   | upstream: accounts, upstreamPath: "/a/{b.id}"                 | routes[0].upstreamPath: "/a/{b.id}"
           bad method              | methods: [FETCH], upstream: accounts, upstreamPath: /a        | routes[0].methods: "FETCH"
           scopes without jwt      | auth: none, scopes: [a], upstream: accounts, upstreamPath: /a | routes[0].scopes: "a"
           unknown route key       | upstream: accounts, upstreamPath: /a, retries: 3              | routes[0].retries: unknown key
@@ -147,6 +156,68 @@ class GatewayConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("test.yaml: ")
         .hasMessageContaining(message.trim());
+  }
+
+  @Test
+  void readsSequentialPartsFallbacksTimeoutsAndCircuitBreakers() {
+    String yaml =
+        COMMON
+            + JWT
+            + """
+            upstreams:
+              accounts:
+                endpoints: "127.0.0.1:8081"
+                circuitBreaker: {failureRatio: 0.25, minimumRequests: 4, window: 5s, openFor: 1s}
+              rates: {endpoints: "127.0.0.1:8082"}
+            routes:
+              - id: p
+                path: /api/{id}/x
+                auth: jwt
+                timeout: 2s
+                upstream: accounts
+                upstreamPath: /a/{id}
+              - id: c
+                path: /api/{id}
+                auth: jwt
+                timeout: 3s
+                compose:
+                  - {part: txs, upstream: rates, path: "/t/{account.owner}", required: false,
+                     timeout: 1s, fallback: {items: []}, after: [rates]}
+                  - {part: account, upstream: accounts, path: "/a/{id}"}
+                  - {part: rates, upstream: rates, path: /r, required: false}
+            """;
+
+    GatewayConfig config = GatewayConfig.from(parse(yaml));
+
+    assertThat(((RouteTarget.Proxy) config.routes().get(0).target()).timeout())
+        .contains(Duration.ofSeconds(2));
+    ComposePart txs = ((RouteTarget.Compose) config.routes().get(1).target()).parts().get(0);
+    assertThat(txs.after()).containsExactly("account", "rates");
+    assertThat(txs.references()).containsExactly("account.owner");
+    assertThat(txs.timeout()).contains(Duration.ofSeconds(1));
+    assertThat(txs.fallbackJson()).contains("{\"items\":[]}");
+    assertThat(config.circuitBreakers()).containsOnlyKeys("accounts");
+    CircuitBreakerConfig breaker = config.circuitBreakers().get("accounts");
+    assertThat(breaker.failureRatio()).isEqualTo(0.25);
+    assertThat(breaker.minimumRequests()).isEqualTo(4);
+    assertThat(breaker.window()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(breaker.openFor()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(breaker.halfOpenRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void rejectsABadCircuitBreakerNamingTheKey() {
+    String yaml =
+        COMMON
+            + """
+            upstreams:
+              accounts: {endpoints: "127.0.0.1:8081", circuitBreaker: {failureRatio: 2}}
+            routes:
+              - {id: r, path: /a, auth: none, upstream: accounts, upstreamPath: /a}
+            """;
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .hasMessageContaining("test.yaml: upstreams.accounts.circuitBreaker.failureRatio: \"2.0\"");
   }
 
   @ParameterizedTest(name = "{0}")

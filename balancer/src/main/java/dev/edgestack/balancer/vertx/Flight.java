@@ -3,6 +3,7 @@ package dev.edgestack.balancer.vertx;
 import dev.edgestack.balancer.Endpoint;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.http.Exchange;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,12 @@ final class Flight {
   int budgetedRetries;
   boolean responseStarted;
   EdgeFailure lastFailure;
+  // Set by forward with ForwardOptions: the attempt now on the wire, the body cap (-1: none), and
+  // why the flight was cut short by the gateway rather than by the endpoint.
+  HttpClientRequest current;
+  long maxBodyBytes = -1;
+  boolean expired;
+  boolean bodyTooLarge;
 
   Flight(Exchange exchange, RequestOptions options, boolean hasBody, long hash, long deadline) {
     this.exchange = exchange;

@@ -18,13 +18,16 @@ import dev.edgestack.runtime.process.EdgeContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -36,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,6 +224,18 @@ public final class UpstreamPool {
    * relayed; if the response had started, the caller's failure answer closes the connection.
    */
   public Future<Void> forward(Exchange exchange, String uri, Consumer<MultiMap> editHeaders) {
+    return forward(exchange, uri, editHeaders, ForwardOptions.NONE);
+  }
+
+  /**
+   * Like {@link #forward(Exchange, String, Consumer)}, within the caller's {@code limits}: when the
+   * deadline passes, the attempt on the wire is reset, no retry follows and the result is an {@code
+   * UPSTREAM_TIMEOUT}; when the streamed body crosses the cap, the attempt is reset and the result
+   * is a {@code PAYLOAD_TOO_LARGE} (with {@code Connection: close} on HTTP/1, since the rest of the
+   * body is left unread).
+   */
+  public Future<Void> forward(
+      Exchange exchange, String uri, Consumer<MultiMap> editHeaders, ForwardOptions limits) {
     HttpServerRequest request = exchange.request();
     request.pause();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
@@ -235,8 +251,26 @@ public final class UpstreamPool {
             options,
             ResponseWriter.hasBody(request),
             HashKeys.of(config.hash(), request),
-            exchange.startNanos() + config.requestTimeout().toNanos());
-    return run(flight, (out, attempt) -> relay(flight, out, attempt));
+            exchange.startNanos()
+                + Math.min(
+                    config.requestTimeout().toNanos(),
+                    limits.timeout().orElse(config.requestTimeout()).toNanos()));
+    flight.maxBodyBytes = limits.maxBodyBytes().orElse(-1);
+    Future<Void> result = run(flight, (out, attempt) -> relay(flight, out, attempt));
+    if (limits.timeout().isEmpty() || result.isComplete()) {
+      return result;
+    }
+    long delay = Math.max(1, TimeUnit.NANOSECONDS.toMillis(flight.deadline - System.nanoTime()));
+    long timer = vertx.setTimer(delay, id -> expire(flight));
+    return result.andThen(done -> vertx.cancelTimer(timer));
+  }
+
+  /** The caller's deadline passed: the attempt on the wire (if any) goes, and no other follows. */
+  private void expire(Flight flight) {
+    flight.expired = true;
+    if (flight.current != null) {
+      flight.current.reset(0, new TimeoutException("deadline passed"));
+    }
   }
 
   /** Sends a request with the given headers and buffers the whole answer. */
@@ -398,6 +432,9 @@ public final class UpstreamPool {
                           meters.retry(String.valueOf(retry.status));
                           return attempt(flight, body);
                         }
+                        if (flight.expired || flight.bodyTooLarge) {
+                          return cutShort(flight, attempt);
+                        }
                         Outcome outcome = classifySent(flight, attempt, done.cause());
                         if (outcome == Outcome.CANCELLED || flight.responseStarted) {
                           return Future.failedFuture(flight.lastFailure);
@@ -405,6 +442,31 @@ public final class UpstreamPool {
                         return retryOrFail(flight, body, outcome, false);
                       });
             });
+  }
+
+  /** Ends a flight the gateway stopped itself (deadline, body cap): never retried. */
+  private <T> Future<T> cutShort(Flight flight, Attempt attempt) {
+    if (flight.bodyTooLarge) {
+      // The endpoint was told nothing about itself: the client sent too much.
+      attempt.report(Outcome.LOCAL_REJECTION);
+      EdgeFailure failure =
+          EdgeFailure.of(
+              FailureKind.PAYLOAD_TOO_LARGE,
+              "The request body is larger than this route's limit of "
+                  + flight.maxBodyBytes
+                  + " bytes");
+      flight.lastFailure =
+          flight.exchange.request().version() == HttpVersion.HTTP_2
+              ? failure
+              : failure.withHeader("Connection", "close");
+    } else {
+      attempt.report(Outcome.TIMEOUT);
+      flight.lastFailure =
+          EdgeFailure.of(
+              FailureKind.UPSTREAM_TIMEOUT,
+              "Pool " + pool.name() + " did not answer within the route's deadline");
+    }
+    return Future.failedFuture(flight.lastFailure);
   }
 
   private <T> Future<T> retryOrFail(
@@ -494,11 +556,20 @@ public final class UpstreamPool {
     Exchange exchange = flight.exchange;
     HttpServerRequest request = exchange.request();
     exchange.onAbort(() -> out.reset());
+    flight.current = out;
+    if (flight.expired) {
+      out.reset();
+      return Future.failedFuture(new TimeoutException("deadline passed"));
+    }
     if (flight.hasBody) {
       if (request.getHeader("Content-Length") == null) {
         out.setChunked(true);
       }
-      request.pipe().endOnFailure(false).to(out).onFailure(failure -> out.reset(0, failure));
+      ReadStream<Buffer> body =
+          flight.maxBodyBytes < 0
+              ? request
+              : new LimitedBody(request, flight.maxBodyBytes, () -> flight.bodyTooLarge = true);
+      body.pipe().endOnFailure(false).to(out).onFailure(failure -> out.reset(0, failure));
     } else {
       request.resume();
       out.end();

@@ -248,6 +248,15 @@ public final class ConfigNode {
                     com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()));
   }
 
+  /**
+   * The value of {@code key} as JSON text, whatever its type (a literal passed through as it is,
+   * such as a fallback document); empty when absent or null.
+   */
+  public Optional<String> json(String key) {
+    JsonNode value = node.get(key);
+    return value == null || value.isNull() ? Optional.empty() : Optional.of(value.toString());
+  }
+
   /** A list of mappings; empty when the key is absent. */
   public List<ConfigNode> objects(String key) {
     JsonNode value = node.get(key);
