@@ -38,6 +38,13 @@ final class HazelcastRateLimitStore implements RateLimitStore {
   }
 
   @Override
+  public Future<Admissions> acquireEach(
+      String policy, String key, LimitAlgorithm algorithm, long nowMicros, long cost, int count) {
+    return submitWire(policy, key, LimitProcessor.acquireEach(algorithm, nowMicros, cost, count))
+        .map(wire -> Admissions.fromWire(wire, count));
+  }
+
+  @Override
   public Future<Void> refund(
       String policy,
       String key,

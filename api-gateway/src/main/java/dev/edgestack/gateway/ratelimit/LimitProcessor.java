@@ -27,6 +27,8 @@ public final class LimitProcessor
   private int share;
   private long refundTokens;
   private long refundTakenAtMicros;
+  // Zero for one step; else that many requests of cost need, decided one after the other.
+  private int each;
 
   /** For Hazelcast's deserialization only. */
   public LimitProcessor() {}
@@ -60,6 +62,20 @@ public final class LimitProcessor
         request.returnedTakenAtMicros());
   }
 
+  /**
+   * Decides {@code count} requests of {@code cost} tokens each in one step, in order, stopping at
+   * the first rejection: answered as {@link Admissions#toWire()}.
+   */
+  static LimitProcessor acquireEach(
+      LimitAlgorithm algorithm, long nowMicros, long cost, int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count: " + count + " (expected: >= 1)");
+    }
+    LimitProcessor processor = new LimitProcessor(algorithm, nowMicros, cost, cost, 1, 0, 0);
+    processor.each = count;
+    return processor;
+  }
+
   /** Only gives back {@code tokens} taken at {@code takenAtMicros}. */
   static LimitProcessor refund(
       LimitAlgorithm algorithm, long nowMicros, long tokens, long takenAtMicros) {
@@ -75,6 +91,7 @@ public final class LimitProcessor
     out.writeInt(share);
     out.writeLong(refundTokens);
     out.writeLong(refundTakenAtMicros);
+    out.writeInt(each);
   }
 
   @Override
@@ -86,10 +103,14 @@ public final class LimitProcessor
     share = in.readInt();
     refundTokens = in.readLong();
     refundTakenAtMicros = in.readLong();
+    each = in.readInt();
   }
 
   @Override
   public long[] process(Map.Entry<String, Serializable> entry) {
+    if (each > 0) {
+      return processEach(entry);
+    }
     Serializable state = entry.getValue();
     boolean changed = false;
     if (refundTokens > 0 && state != null) {
@@ -110,5 +131,26 @@ public final class LimitProcessor
     }
     // The caller needs the numbers, not the state.
     return step.toWire();
+  }
+
+  private long[] processEach(Map.Entry<String, Serializable> entry) {
+    Serializable state = entry.getValue();
+    int admitted = 0;
+    LimitStep last = null;
+    LimitStep rejected = null;
+    while (admitted < each) {
+      LimitStep step = algorithm.acquire(state, nowMicros, need);
+      if (!step.admitted()) {
+        rejected = step;
+        break;
+      }
+      state = step.state();
+      last = step;
+      admitted++;
+    }
+    if (admitted > 0) {
+      entry.setValue(state);
+    }
+    return new Admissions(admitted, last, rejected).toWire();
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class PolicyLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLimiter.class);
   private static final int MAX_CACHED_KEYS = 100_000;
+  private static final int MAX_BATCH = 256;
 
   private final RateLimitConfig policy;
   private final LimitAlgorithm algorithm;
@@ -40,6 +42,7 @@ final class PolicyLimiter {
   private final LocalShare localShare;
   private final long nearLimit;
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+  private final Map<String, CoalescedCalls> calls = new ConcurrentHashMap<>();
   // Key -> {trusted until, refused cost, allowAt, resetAt} (micros): nothing of that cost passes.
   private final Map<String, long[]> overLimit = new ConcurrentHashMap<>();
 
@@ -82,7 +85,7 @@ final class PolicyLimiter {
       return Future.succeededFuture(decided(step, () -> {}));
     }
     if (policy.consistency() != Consistency.LEASED) {
-      return ask(key, now, null);
+      return exact(key);
     }
     Lease lease = leases.computeIfAbsent(key, k -> new Lease());
     if (lease.take(cost, now)) {
@@ -109,6 +112,83 @@ final class PolicyLimiter {
   private PolicyDecision fromLease(Lease lease, long now) {
     long cost = policy.cost();
     return decided(lease.estimate(now), () -> lease.giveBack(cost, nowMicros()));
+  }
+
+  private Future<PolicyDecision> exact(String key) {
+    // The breaker is asked once per call in send: asking takes the half-open probe.
+    CoalescedCalls keyCalls = calls.computeIfAbsent(key, k -> new CoalescedCalls(MAX_BATCH));
+    CoalescedCalls.Waiter waiter = new CoalescedCalls.Waiter();
+    if (keyCalls.startOrWait(waiter)) {
+      send(key, keyCalls, List.of(waiter));
+    }
+    return waiter.future();
+  }
+
+  /**
+   * Asks the store for a batch of waiting requests; the call gets what is left of the oldest one's
+   * store timeout, so waiting in line never makes a request wait longer than that.
+   */
+  private void send(String key, CoalescedCalls keyCalls, List<CoalescedCalls.Waiter> batch) {
+    long now = nowMicros();
+    long leftNanos =
+        policy.storeTimeout().toNanos() - (System.nanoTime() - batch.get(0).sinceNanos);
+    if (leftNanos <= 0 || !breaker.allows(now)) {
+      List<PolicyDecision> decisions = new ArrayList<>(batch.size());
+      batch.forEach(waiter -> decisions.add(degraded(key, now)));
+      answer(key, keyCalls, batch, decisions);
+      return;
+    }
+    if (batch.size() > 1) {
+      metrics.coalesced.increment(batch.size() - 1);
+    }
+    long started = System.nanoTime();
+    Future<Admissions> answer;
+    try {
+      answer = store.acquireEach(policy.name(), key, algorithm, now, policy.cost(), batch.size());
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    Deadlines.within(
+            vertx,
+            answer,
+            Duration.ofNanos(leftNanos),
+            () -> new TimeoutException("no answer within " + policy.storeTimeout()))
+        .onComplete(
+            result -> {
+              metrics.storeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              List<PolicyDecision> decisions = new ArrayList<>(batch.size());
+              if (result.failed()) {
+                storeFailed(result.cause());
+                batch.forEach(waiter -> decisions.add(degraded(key, now)));
+              } else {
+                storeAnswered();
+                Admissions admissions = result.result();
+                for (int i = 0; i < batch.size(); i++) {
+                  LimitStep step =
+                      i < admissions.admitted() ? admissions.lastAdmitted() : admissions.rejected();
+                  decisions.add(stored(key, now, null, step));
+                }
+              }
+              answer(key, keyCalls, batch, decisions);
+            });
+  }
+
+  /**
+   * Ends the call before answering, so that a request its answer lets in (the client's next one)
+   * finds the key free instead of queueing behind a call that is over.
+   */
+  private void answer(
+      String key,
+      CoalescedCalls keyCalls,
+      List<CoalescedCalls.Waiter> batch,
+      List<PolicyDecision> decisions) {
+    List<CoalescedCalls.Waiter> next = keyCalls.next();
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).complete(decisions.get(i));
+    }
+    if (!next.isEmpty()) {
+      send(key, keyCalls, next);
+    }
   }
 
   private Future<PolicyDecision> ask(String key, long now, Lease lease) {
@@ -151,15 +231,17 @@ final class PolicyLimiter {
                 storeFailed(result.cause());
                 return Future.succeededFuture(degraded(key, now));
               }
-              if (breaker.succeeded()) {
-                LOG.info(
-                    "rate limit {}: store answers again; enforcing the shared limit",
-                    policy.name());
-                metrics.recoveredSwitches.increment();
-                localShare.clear();
-              }
+              storeAnswered();
               return Future.succeededFuture(stored(key, now, lease, result.result()));
             });
+  }
+
+  private void storeAnswered() {
+    if (breaker.succeeded()) {
+      LOG.info("rate limit {}: store answers again; enforcing the shared limit", policy.name());
+      metrics.recoveredSwitches.increment();
+      localShare.clear();
+    }
   }
 
   private PolicyDecision stored(String key, long now, Lease lease, LimitStep step) {
@@ -269,6 +351,7 @@ final class PolicyLimiter {
   Future<Void> sweep() {
     long now = nowMicros();
     overLimit.values().removeIf(refused -> refused[0] <= now);
+    calls.values().removeIf(CoalescedCalls::idle);
     List<Future<Void>> returns = new ArrayList<>();
     leases.forEach(
         (key, lease) -> {

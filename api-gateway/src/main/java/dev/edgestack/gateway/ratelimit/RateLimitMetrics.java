@@ -26,6 +26,7 @@ final class RateLimitMetrics {
   final Counter degradedSwitches;
   final Counter recoveredSwitches;
   final Counter refunds;
+  final Counter coalesced;
 
   RateLimitMetrics(String policy, MeterRegistry registry, Supplier<Boolean> degraded) {
     for (RateLimitDecision decision : RateLimitDecision.values()) {
@@ -72,6 +73,12 @@ final class RateLimitMetrics {
             "edge_ratelimit_refunds",
             policy,
             "Admissions given back because another policy rejected the request");
+    coalesced =
+        counter(
+            registry,
+            "edge_ratelimit_coalesced",
+            policy,
+            "Exact decisions that shared a store round trip with an earlier request of their key");
     Gauge.builder("edge_ratelimit_store_degraded", () -> degraded.get() ? 1 : 0)
         .description("1 while the policy applies onStoreFailure without asking the store")
         .tag("policy", policy)

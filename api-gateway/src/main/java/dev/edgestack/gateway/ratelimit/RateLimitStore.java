@@ -40,6 +40,38 @@ public interface RateLimitStore {
   Future<LimitStep> acquire(
       String policy, String key, LimitAlgorithm algorithm, long nowMicros, TokenRequest request);
 
+  /**
+   * Decides {@code count} requests of {@code cost} tokens each for {@code key}, one after the
+   * other, each exactly as {@link #acquire} would. A store that can run them as one atomic step
+   * (one round trip) overrides this; by default they are asked one at a time, which is as exact,
+   * only slower.
+   */
+  default Future<Admissions> acquireEach(
+      String policy, String key, LimitAlgorithm algorithm, long nowMicros, long cost, int count) {
+    return acquireFrom(policy, key, algorithm, nowMicros, cost, count, 0, null);
+  }
+
+  private Future<Admissions> acquireFrom(
+      String policy,
+      String key,
+      LimitAlgorithm algorithm,
+      long nowMicros,
+      long cost,
+      int count,
+      int admitted,
+      LimitStep last) {
+    if (admitted == count) {
+      return Future.succeededFuture(new Admissions(admitted, last, null));
+    }
+    return acquire(policy, key, algorithm, nowMicros, TokenRequest.exact(cost))
+        .compose(
+            step ->
+                step.admitted()
+                    ? acquireFrom(
+                        policy, key, algorithm, nowMicros, cost, count, admitted + 1, step)
+                    : Future.succeededFuture(new Admissions(admitted, last, step)));
+  }
+
   /** Gives back tokens that a request rejected by another policy, or a lease, did not use. */
   Future<Void> refund(
       String policy,

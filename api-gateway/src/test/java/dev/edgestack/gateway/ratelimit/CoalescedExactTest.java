@@ -1,0 +1,164 @@
+package dev.edgestack.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgestack.gateway.config.RateLimitConfig;
+import dev.edgestack.gateway.config.StoreBreakerConfig;
+import dev.edgestack.gateway.config.StoreFailurePolicy;
+import dev.edgestack.runtime.failure.EdgeFailure;
+import dev.edgestack.runtime.failure.FailureKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exact policies share one store call among the requests of a key that arrive while a call is in
+ * flight, and each request is still decided exactly as if it had asked alone.
+ */
+class CoalescedExactTest {
+  private static Vertx vertx;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ManualClock clock = ManualClock.at2025();
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void requestsOfAKeyArrivingDuringACallShareTheNextCallAndStayExact() throws Exception {
+    Gated store = new Gated(new InMemoryStore());
+    RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)));
+
+    List<Future<List<RateLimitStatus>>> answers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      answers.add(limiter.admit(List.of("p"), key -> "10.0.0.1"));
+    }
+    assertThat(store.calls).as("one call in flight, nine requests waiting").containsExactly(1);
+    store.release();
+    assertThat(store.calls).as("the nine go together").containsExactly(1, 9);
+    store.release();
+
+    List<Boolean> admitted = new ArrayList<>();
+    for (Future<List<RateLimitStatus>> answer : answers) {
+      admitted.add(await(answer).succeeded());
+    }
+    assertThat(admitted)
+        .as("first come, first admitted; exactly the limit")
+        .containsExactly(true, true, true, true, true, false, false, false, false, false);
+    EdgeFailure rejected = (EdgeFailure) await(answers.get(9)).cause();
+    assertThat(rejected.kind()).isEqualTo(FailureKind.RATE_LIMITED);
+    assertThat(rejected.headers()).containsEntry("Retry-After", "12");
+    assertThat(counter("edge_ratelimit_coalesced")).isEqualTo(8);
+    assertThat(limiter.admit(List.of("p"), key -> "10.0.0.1").failed())
+        .as("the rejection is cached: no store call")
+        .isTrue();
+    assertThat(store.calls).hasSize(2);
+  }
+
+  @Test
+  void otherKeysAreNotHeldUpByABusyKey() {
+    Gated store = new Gated(new InMemoryStore());
+    RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)));
+
+    limiter.admit(List.of("p"), key -> "10.0.0.1");
+    limiter.admit(List.of("p"), key -> "10.0.0.2");
+
+    assertThat(store.calls).containsExactly(1, 1);
+  }
+
+  @Test
+  void waitingInLineNeverTakesLongerThanTheStoreTimeout() throws Exception {
+    Gated silent = new Gated(new InMemoryStore());
+    RateLimiter limiter =
+        limiter(
+            silent,
+            RateLimitConfig.of("p", 5, Duration.ofMinutes(1))
+                .withStore(
+                    Duration.ofMillis(200),
+                    new StoreBreakerConfig(2, Duration.ofSeconds(1)),
+                    StoreFailurePolicy.FAIL_OPEN));
+    long started = System.nanoTime();
+    List<Future<List<RateLimitStatus>>> answers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      answers.add(limiter.admit(List.of("p"), key -> "10.0.0.1"));
+    }
+
+    for (Future<List<RateLimitStatus>> answer : answers) {
+      assertThat(await(answer).result().get(0).decision())
+          .isEqualTo(RateLimitDecision.ADMITTED_STORE_FAILURE);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("the waiters were not given a second full timeout")
+        .isLessThan(Duration.ofMillis(390));
+  }
+
+  private RateLimiter limiter(RateLimitStore store, RateLimitConfig policy) {
+    return new RateLimiter(List.of(policy), store, vertx, clock, registry);
+  }
+
+  private static <T> io.vertx.core.AsyncResult<T> await(Future<T> future) throws Exception {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException expected) {
+      // The failed future is returned as it is.
+    }
+    return future;
+  }
+
+  private double counter(String name) {
+    return registry.get(name).tag("policy", "p").counter().count();
+  }
+
+  /** A store whose batch answers wait until the test releases them, oldest first. */
+  private static final class Gated implements RateLimitStore {
+    private final InMemoryStore store;
+    final List<Integer> calls = new CopyOnWriteArrayList<>();
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
+
+    Gated(InMemoryStore store) {
+      this.store = store;
+    }
+
+    void release() {
+      held.remove(0).run();
+    }
+
+    @Override
+    public Future<Admissions> acquireEach(
+        String policy, String key, LimitAlgorithm algorithm, long nowMicros, long cost, int count) {
+      calls.add(count);
+      Promise<Admissions> answer = Promise.promise();
+      held.add(
+          () ->
+              store.acquireEach(policy, key, algorithm, nowMicros, cost, count).onComplete(answer));
+      return answer.future();
+    }
+
+    @Override
+    public Future<LimitStep> acquire(
+        String policy, String key, LimitAlgorithm algorithm, long nowMicros, TokenRequest r) {
+      throw new AssertionError("exact policies ask in batches");
+    }
+
+    @Override
+    public Future<Void> refund(
+        String policy, String key, LimitAlgorithm algorithm, long now, long tokens, long at) {
+      return store.refund(policy, key, algorithm, now, tokens, at);
+    }
+  }
+}
