@@ -34,7 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  */
 public final class RateLimitBenchmark {
-  private static final List<String> MODES = List.of("off", "exact", "leased");
+  // -Dbench.modes=leased -Dbench.gateways=1 narrow a run, for example to profile one case.
+  private static final List<String> MODES =
+      List.of(System.getProperty("bench.modes", "off,exact,leased").split(","));
+  private static final List<Integer> GATEWAYS =
+      Arrays.stream(System.getProperty("bench.gateways", "1,3").split(","))
+          .map(Integer::valueOf)
+          .toList();
 
   private RateLimitBenchmark() {}
 
@@ -49,7 +55,7 @@ public final class RateLimitBenchmark {
             "%-12s %-7s %10s %9s %9s %10s %10s",
             "topology", "limiter", "req/s", "p50 ms", "p99 ms", "vs off", "p99 +ms"));
     try {
-      for (int gateways : List.of(1, 3)) {
+      for (int gateways : GATEWAYS) {
         double[] off = null;
         for (String mode : MODES) {
           List<RunningInstance> running = startGateways(gateways, mode, upstream.endpoint());
