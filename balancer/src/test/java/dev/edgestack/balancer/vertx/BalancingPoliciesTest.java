@@ -320,6 +320,71 @@ class BalancingPoliciesTest {
   }
 
   @Test
+  void aBackendThatAcceptsButNeverAnswersCostsTheRequestTimeoutThenIsEjected() throws Exception {
+    AtomicInteger silentPosts = new AtomicInteger();
+    int silent =
+        backend(
+            "silent",
+            request -> {
+              if (request.method().name().equals("POST")) {
+                silentPosts.incrementAndGet();
+              }
+            });
+    int healthy = backend("healthy", BalancingPoliciesTest::ok);
+    startProxy(
+        NO_CHECKS
+            + "strategy: round-robin\n"
+            + "endpoints: 127.0.0.1:%d,127.0.0.1:%d\n".formatted(silent, healthy)
+            + "timeouts: {connect: 1s, request: 300ms}\n"
+            + "retry: {attempts: 2, idempotent: true, on: [reset]}\n"
+            + "outlierDetection: {consecutive5xx: 0, consecutiveLocalFailures: 2,"
+            + " baseEjectionTime: 30s}\n");
+
+    List<Integer> statuses = new ArrayList<>();
+    while (count("edge_outlier_ejections") == 0 && statuses.size() < 20) {
+      statuses.add(post("/pay", "{}").statusCode());
+    }
+
+    assertThat(statuses).as("what the client saw until the silent one was ejected").contains(504);
+    assertThat(statuses).containsOnly(200, 504);
+    assertThat(silentPosts.get())
+        .as("each POST the silent endpoint swallowed was answered 504, never sent again")
+        .isEqualTo((int) statuses.stream().filter(status -> status == 504).count());
+    assertThat(count("edge_upstream_requests", "outcome", "timeout")).isEqualTo(silentPosts.get());
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> response = post("/pay", "{}");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("X-Served-By")).hasValue("healthy");
+    }
+  }
+
+  @Test
+  void theLatencyAwareStrategyGivesASlowBackendLittleTraffic() throws Exception {
+    AtomicInteger slowServed = new AtomicInteger();
+    int slow =
+        backend(
+            "slow",
+            request -> {
+              slowServed.incrementAndGet();
+              request
+                  .body()
+                  .onSuccess(body -> backends.setTimer(40, id -> request.response().end("ok")));
+            });
+    int fast = backend("fast", BalancingPoliciesTest::ok);
+    startProxy(
+        NO_CHECKS
+            + "strategy: power-of-two-choices\n"
+            + "endpoints: 127.0.0.1:%d,127.0.0.1:%d\n".formatted(slow, fast)
+            + "latency: {decay: 10s, errorPenalty: 1s}\n");
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(get("/").statusCode()).isEqualTo(200);
+    }
+
+    assertThat(slowServed.get()).as("requests of 100 the 40 ms backend served").isLessThan(20);
+  }
+
+  @Test
   void aPooledConnectionTheBackendClosedWhileIdleDoesNotFailTheNextRequest() throws Exception {
     AtomicInteger closed = new AtomicInteger();
     int closing =
