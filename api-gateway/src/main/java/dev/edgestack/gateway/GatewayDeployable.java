@@ -14,6 +14,7 @@ import dev.edgestack.gateway.ratelimit.ClusterMember;
 import dev.edgestack.gateway.ratelimit.RateLimitStore;
 import dev.edgestack.gateway.ratelimit.RateLimiter;
 import dev.edgestack.gateway.route.Forwarder;
+import dev.edgestack.gateway.route.RouteMetrics;
 import dev.edgestack.gateway.route.RouteTable;
 import dev.edgestack.runtime.config.ConfigException;
 import dev.edgestack.runtime.process.Deployable;
@@ -25,6 +26,8 @@ import io.vertx.ext.healthchecks.Status;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
 
 /**
  * Starts an API gateway: reads its config, creates one upstream pool per {@code upstreams} entry,
@@ -35,6 +38,7 @@ public final class GatewayDeployable implements Deployable {
   private static final String DEFAULT_REALM = "edge-stack";
 
   private final Clock clock;
+  private final Optional<RandomGenerator> random;
 
   public GatewayDeployable() {
     this(Clock.systemUTC());
@@ -43,6 +47,13 @@ public final class GatewayDeployable implements Deployable {
   /** With another clock for token expiry and rate limits (tests). */
   public GatewayDeployable(Clock clock) {
     this.clock = clock;
+    this.random = Optional.empty();
+  }
+
+  /** With a clock and the randomness of traffic splits (tests: a seeded, thread-safe one). */
+  public GatewayDeployable(Clock clock, RandomGenerator random) {
+    this.clock = clock;
+    this.random = Optional.of(random);
   }
 
   @Override
@@ -78,8 +89,11 @@ public final class GatewayDeployable implements Deployable {
             new Authenticator(config.jwt().map(jwt -> tokenVerifier(context, jwt)), realm),
             new Authorizer(realm),
             rateLimiter,
-            new Forwarder(pools),
-            new Composer(context.vertx(), pools, context.forwarded()));
+            random
+                .map(chance -> new Forwarder(pools, chance))
+                .orElseGet(() -> new Forwarder(pools)),
+            new Composer(context.vertx(), pools, context.forwarded()),
+            new RouteMetrics(context.registry(), config.routes()));
     var settings = context.settings();
     return context
         .vertx()

@@ -4,23 +4,35 @@ import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.gateway.auth.Identity;
 import dev.edgestack.gateway.auth.IdentityHeaders;
 import dev.edgestack.gateway.config.RouteTarget;
+import dev.edgestack.gateway.config.TrafficSplit;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
 import dev.edgestack.runtime.http.Exchange;
 import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
- * Streams a proxied route's request to its upstream pool at the expanded upstream path (client
- * query appended), with the identity headers of the caller and nothing a client claimed about
- * itself. The pool resumes the paused request and writes the response.
+ * Streams a proxied or split route's request to its upstream pool at the expanded upstream path
+ * (client query appended), with the identity headers of the caller and nothing a client claimed
+ * about itself. The pool resumes the paused request and writes the response.
  */
 public final class Forwarder {
   private final Map<String, UpstreamPool> pools;
+  private final RandomGenerator random;
+
+  public Forwarder(Map<String, UpstreamPool> pools, RandomGenerator random) {
+    this.pools = Map.copyOf(pools);
+    this.random = random;
+  }
 
   public Forwarder(Map<String, UpstreamPool> pools) {
-    this.pools = Map.copyOf(pools);
+    // java.util.Random is thread-safe; the pick is a single draw per request.
+    this(pools, new Random());
   }
 
   public Future<Void> forward(
@@ -28,12 +40,43 @@ public final class Forwarder {
       RouteTarget.Proxy target,
       Map<String, String> variables,
       Optional<Identity> identity) {
-    UpstreamPool pool = pools.get(target.upstream());
+    String uri = target.path().expand(variables, exchange.request().query());
+    return forward(exchange, target.upstream(), uri, identity);
+  }
+
+  /** Forwards to the side of the split that the request's stickiness key (or chance) picks. */
+  public Future<Void> forward(
+      Exchange exchange,
+      RouteTarget.Split target,
+      Map<String, String> variables,
+      Optional<Identity> identity) {
+    TrafficSplit split = target.split();
+    String upstream = split.pick(stickyKey(split, exchange.request()), random);
+    String uri = target.path().expand(variables, exchange.request().query());
+    return forward(exchange, upstream, uri, identity);
+  }
+
+  private static Optional<String> stickyKey(TrafficSplit split, HttpServerRequest request) {
+    return split
+        .sticky()
+        .flatMap(
+            sticky -> {
+              if (sticky.cookie()) {
+                Cookie cookie = request.getCookie(sticky.name());
+                return Optional.ofNullable(cookie).map(Cookie::getValue);
+              }
+              return Optional.ofNullable(request.getHeader(sticky.name()));
+            })
+        .filter(value -> !value.isEmpty());
+  }
+
+  private Future<Void> forward(
+      Exchange exchange, String upstream, String uri, Optional<Identity> identity) {
+    UpstreamPool pool = pools.get(upstream);
     if (pool == null) {
       return Future.failedFuture(
-          EdgeFailure.of(FailureKind.INTERNAL, "Unknown upstream " + target.upstream()));
+          EdgeFailure.of(FailureKind.INTERNAL, "Unknown upstream " + upstream));
     }
-    String uri = target.path().expand(variables, exchange.request().query());
     return pool.forward(exchange, uri, headers -> IdentityHeaders.apply(identity, headers));
   }
 }
