@@ -1,5 +1,6 @@
 package dev.edgestack.gateway;
 
+import dev.edgestack.balancer.vertx.BodyRewrite;
 import dev.edgestack.gateway.auth.Authenticator;
 import dev.edgestack.gateway.auth.Authorizer;
 import dev.edgestack.gateway.auth.IdentityHeaders;
@@ -156,15 +157,23 @@ final class GatewayPipeline {
       return composer.compose(
           request.exchange(), compose, request.match().variables(), request.identity());
     }
+    BodyRewrite rewrite =
+        request
+            .route()
+            .rules()
+            .responseJson()
+            .map(BodyRewrite.class::cast)
+            .orElse(BodyRewrite.none());
     if (target instanceof RouteTarget.Split split) {
       return forwarder.forward(
-          request.exchange(), split, request.match().variables(), request.identity());
+          request.exchange(), split, request.match().variables(), request.identity(), rewrite);
     }
     return forwarder.forward(
         request.exchange(),
         (RouteTarget.Proxy) target,
         request.match().variables(),
-        request.identity());
+        request.identity(),
+        rewrite);
   }
 
   private void fail(Exchange exchange, Throwable error) {

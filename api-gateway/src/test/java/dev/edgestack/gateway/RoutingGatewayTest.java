@@ -12,10 +12,14 @@ import dev.edgestack.runtime.process.RunningInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +38,12 @@ class RoutingGatewayTest {
   private static EchoUpstream canary;
   private static EchoUpstream hosted;
   private static RunningInstance gateway;
+  private static HttpServer documents;
   private static HttpClientAgent client;
+  private static final String DOCUMENT =
+      "{\"id\":\"a1\",\"owner\":{\"name\":\"Alice\",\"email\":\"a@example.com\"},"
+          + "\"internal\":true,\"items\":[{\"id\":1,\"secret\":\"s\"},{\"id\":2}]}";
+  private static final String BIG = "{\"pad\":\"" + "x".repeat(4000) + "\",\"internal\":1}";
   private static String base;
 
   @BeforeAll
@@ -44,12 +53,21 @@ class RoutingGatewayTest {
     canary = EchoUpstream.start(vertx, "canary-1");
     hosted = EchoUpstream.start(vertx, "hosted-1");
     client = vertx.createHttpClient();
+    documents =
+        vertx
+            .createHttpServer()
+            .requestHandler(RoutingGatewayTest::serveDocument)
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     ConfigNode config =
         ConfigLoader.withVariables(
                 Map.of(
                     "STABLE", stable.endpoint(),
                     "CANARY", canary.endpoint(),
-                    "HOSTED", hosted.endpoint()))
+                    "HOSTED", hosted.endpoint(),
+                    "DOCUMENTS", "127.0.0.1:" + documents.actualPort()))
             .load(Path.of("src/test/resources/routing-test.yaml"));
     gateway =
         EdgeProcess.start(
@@ -77,6 +95,7 @@ class RoutingGatewayTest {
     stable.close();
     canary.close();
     hosted.close();
+    documents.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -290,6 +309,63 @@ class RoutingGatewayTest {
             "edge_gateway_requests_total\\{[^}]*route=\"unmatched\",status=\"4xx\"[^}]*} [1-9]")
         .containsPattern(
             "edge_gateway_request_duration_seconds_count\\{[^}]*route=\"readme-doc\"[^}]*} [1-9]");
+  }
+
+  @Test
+  void aJsonAnswerIsProjectedAndRenamedWithItsContentLengthFixed() {
+    HttpResponse<String> response = Http.get(base + "/api/json/doc");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(response.body()))
+        .isEqualTo(
+            new JsonObject(
+                "{\"id\":\"a1\",\"owner\":{\"fullName\":\"Alice\"},"
+                    + "\"items\":[{\"id\":1},{\"id\":2}]}"));
+    assertThat(response.headers().firstValue("Content-Length"))
+        .contains(Integer.toString(response.body().getBytes(StandardCharsets.UTF_8).length));
+    assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
+
+    HttpResponse<String> text = Http.get(base + "/api/json/text");
+    assertThat(text.statusCode()).isEqualTo(200);
+    assertThat(text.body()).isEqualTo("id=1, internal=true");
+  }
+
+  @Test
+  void aJsonAnswerOverTheBufferBoundIsA502OrPassesThroughAsConfigured() {
+    for (String doc : new String[] {"big", "big-declared"}) {
+      HttpResponse<String> failed = Http.get(base + "/api/json/" + doc);
+      assertThat(failed.statusCode()).as(doc).isEqualTo(502);
+      assertThat(new JsonObject(failed.body()).getString("type"))
+          .isEqualTo("urn:edge-stack:problem:bad-upstream-response");
+
+      HttpResponse<String> passed = Http.get(base + "/api/json-pass/" + doc);
+      assertThat(passed.statusCode()).as(doc).isEqualTo(200);
+      assertThat(passed.body()).isEqualTo(BIG);
+    }
+    HttpResponse<String> small = Http.get(base + "/api/json-pass/doc");
+    assertThat(new JsonObject(small.body()).containsKey("internal")).isFalse();
+    assertThat(new JsonObject(small.body()).getJsonObject("owner").getString("email"))
+        .isEqualTo("a@example.com");
+  }
+
+  /** A service answering a JSON document, plain text, and big JSON with and without a length. */
+  private static void serveDocument(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    switch (request.path()) {
+      case "/health/ready" -> response.end("{\"status\":\"UP\"}");
+      case "/doc" ->
+          response.putHeader("Content-Type", "application/json; charset=utf-8").end(DOCUMENT);
+      case "/text" -> response.putHeader("Content-Type", "text/plain").end("id=1, internal=true");
+      case "/big-declared" -> response.putHeader("Content-Type", "application/json").end(BIG);
+      case "/big" -> {
+        response.setChunked(true).putHeader("Content-Type", "application/json");
+        for (int i = 0; i < BIG.length(); i += 500) {
+          response.write(BIG.substring(i, Math.min(BIG.length(), i + 500)));
+        }
+        response.end();
+      }
+      default -> response.setStatusCode(404).end();
+    }
   }
 
   private static JsonObject echo(HttpResponse<String> response) {

@@ -144,16 +144,13 @@ public record RouteConfig(
     Set<HttpMethod> methods = methods(node);
     Set<String> methodNames = new LinkedHashSet<>();
     methods.forEach(method -> methodNames.add(method.name()));
+    RouteTarget target = target(node, path, known);
+    RouteRules rules = RouteRules.from(node, methodNames);
+    if (target instanceof RouteTarget.Compose && rules.responseJson().isPresent()) {
+      throw node.error("responseJson", null, "no responseJson on a composed route");
+    }
     return new RouteConfig(
-        id,
-        path,
-        methods,
-        auth,
-        scopes,
-        rateLimits,
-        target(node, path, known),
-        maxBodyBytes,
-        RouteRules.from(node, methodNames));
+        id, path, methods, auth, scopes, rateLimits, target, maxBodyBytes, rules);
   }
 
   private static Set<HttpMethod> methods(ConfigNode node) {

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A route's matching conditions and priority, its CORS policy and its header edits: what routing
- * adds to a route besides path, methods and target.
+ * A route's matching conditions and priority, its CORS policy, its header edits and JSON rewrite:
+ * what routing adds to a route besides path, methods and target.
  *
  * <pre>
  * priority: 10            # higher wins; default 0
@@ -16,6 +16,7 @@ import java.util.Set;
  * cors: {allowOrigins: [https://app.example.com]}
  * requestHeaders: {set: {X-Api-Version: "2"}}
  * responseHeaders: {remove: [Server]}
+ * responseJson: {project: [id, owner.name], maxBufferBytes: 65536}   # proxied routes only
  * </pre>
  */
 public record RouteRules(
@@ -23,13 +24,27 @@ public record RouteRules(
     int priority,
     Optional<CorsPolicy> cors,
     HeaderEdits requestHeaders,
-    HeaderEdits responseHeaders) {
+    HeaderEdits responseHeaders,
+    Optional<JsonRewrite> responseJson) {
   public static final RouteRules NONE =
-      new RouteRules(RouteConditions.NONE, 0, Optional.empty(), HeaderEdits.NONE, HeaderEdits.NONE);
+      new RouteRules(
+          RouteConditions.NONE,
+          0,
+          Optional.empty(),
+          HeaderEdits.NONE,
+          HeaderEdits.NONE,
+          Optional.empty());
 
   /** The route keys these rules read. */
   static final String[] KEYS = {
-    "priority", "hosts", "headers", "query", "cors", "requestHeaders", "responseHeaders"
+    "priority",
+    "hosts",
+    "headers",
+    "query",
+    "cors",
+    "requestHeaders",
+    "responseHeaders",
+    "responseJson"
   };
 
   static RouteRules from(ConfigNode route, Set<String> methods) {
@@ -38,6 +53,7 @@ public record RouteRules(
         route.integer("priority", 0, -1_000_000, 1_000_000),
         route.optionalObject("cors").map(cors -> CorsPolicy.from(cors, methods)),
         route.optionalObject("requestHeaders").map(HeaderEdits::from).orElse(HeaderEdits.NONE),
-        route.optionalObject("responseHeaders").map(HeaderEdits::from).orElse(HeaderEdits.NONE));
+        route.optionalObject("responseHeaders").map(HeaderEdits::from).orElse(HeaderEdits.NONE),
+        route.optionalObject("responseJson").map(JsonRewrite::from));
   }
 }

@@ -1,5 +1,6 @@
 package dev.edgestack.gateway.route;
 
+import dev.edgestack.balancer.vertx.BodyRewrite;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.gateway.auth.Identity;
 import dev.edgestack.gateway.auth.IdentityHeaders;
@@ -19,7 +20,8 @@ import java.util.random.RandomGenerator;
 /**
  * Streams a proxied or split route's request to its upstream pool at the expanded upstream path
  * (client query appended), with the identity headers of the caller and nothing a client claimed
- * about itself. The pool resumes the paused request and writes the response.
+ * about itself, its JSON body rewritten when the route says so. The pool resumes the paused request
+ * and writes the response.
  */
 public final class Forwarder {
   private final Map<String, UpstreamPool> pools;
@@ -39,9 +41,10 @@ public final class Forwarder {
       Exchange exchange,
       RouteTarget.Proxy target,
       Map<String, String> variables,
-      Optional<Identity> identity) {
+      Optional<Identity> identity,
+      BodyRewrite rewrite) {
     String uri = target.path().expand(variables, exchange.request().query());
-    return forward(exchange, target.upstream(), uri, identity);
+    return forward(exchange, target.upstream(), uri, identity, rewrite);
   }
 
   /** Forwards to the side of the split that the request's stickiness key (or chance) picks. */
@@ -49,11 +52,12 @@ public final class Forwarder {
       Exchange exchange,
       RouteTarget.Split target,
       Map<String, String> variables,
-      Optional<Identity> identity) {
+      Optional<Identity> identity,
+      BodyRewrite rewrite) {
     TrafficSplit split = target.split();
     String upstream = split.pick(stickyKey(split, exchange.request()), random);
     String uri = target.path().expand(variables, exchange.request().query());
-    return forward(exchange, upstream, uri, identity);
+    return forward(exchange, upstream, uri, identity, rewrite);
   }
 
   private static Optional<String> stickyKey(TrafficSplit split, HttpServerRequest request) {
@@ -71,12 +75,17 @@ public final class Forwarder {
   }
 
   private Future<Void> forward(
-      Exchange exchange, String upstream, String uri, Optional<Identity> identity) {
+      Exchange exchange,
+      String upstream,
+      String uri,
+      Optional<Identity> identity,
+      BodyRewrite rewrite) {
     UpstreamPool pool = pools.get(upstream);
     if (pool == null) {
       return Future.failedFuture(
           EdgeFailure.of(FailureKind.INTERNAL, "Unknown upstream " + upstream));
     }
-    return pool.forward(exchange, uri, headers -> IdentityHeaders.apply(identity, headers));
+    return pool.forward(
+        exchange, uri, headers -> IdentityHeaders.apply(identity, headers), rewrite);
   }
 }

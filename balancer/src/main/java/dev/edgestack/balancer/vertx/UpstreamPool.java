@@ -220,6 +220,12 @@ public final class UpstreamPool {
    * relayed; if the response had started, the caller's failure answer closes the connection.
    */
   public Future<Void> forward(Exchange exchange, String uri, Consumer<MultiMap> editHeaders) {
+    return forward(exchange, uri, editHeaders, BodyRewrite.none());
+  }
+
+  /** Proxies like {@link #forward(Exchange, String, Consumer)}, rewriting the answer's body. */
+  public Future<Void> forward(
+      Exchange exchange, String uri, Consumer<MultiMap> editHeaders, BodyRewrite rewrite) {
     HttpServerRequest request = exchange.request();
     request.pause();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
@@ -236,7 +242,7 @@ public final class UpstreamPool {
             ResponseWriter.hasBody(request),
             HashKeys.of(config.hash(), request),
             exchange.startNanos() + config.requestTimeout().toNanos());
-    return run(flight, (out, attempt) -> relay(flight, out, attempt));
+    return run(flight, (out, attempt) -> relay(flight, out, attempt, rewrite));
   }
 
   /** Sends a request with the given headers and buffers the whole answer. */
@@ -490,7 +496,8 @@ public final class UpstreamPool {
    * ends its destination when its source fails: a body cut short must reach the other side as cut
    * short (a reset), never as a complete shorter one.
    */
-  private Future<Void> relay(Flight flight, HttpClientRequest out, Attempt attempt) {
+  private Future<Void> relay(
+      Flight flight, HttpClientRequest out, Attempt attempt, BodyRewrite rewrite) {
     Exchange exchange = flight.exchange;
     HttpServerRequest request = exchange.request();
     exchange.onAbort(() -> out.reset());
@@ -515,7 +522,7 @@ public final class UpstreamPool {
               attempt.report(upstream.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
               flight.responseStarted = true;
               return ResponseWriter.write(
-                  flight.exchange, upstream, forwarded, debugHeader(flight));
+                  flight.exchange, upstream, forwarded, debugHeader(flight), rewrite);
             });
   }
 
