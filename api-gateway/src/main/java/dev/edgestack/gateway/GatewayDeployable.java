@@ -16,6 +16,7 @@ import dev.edgestack.gateway.ratelimit.ClusterMember;
 import dev.edgestack.gateway.ratelimit.RateLimitStore;
 import dev.edgestack.gateway.ratelimit.RateLimiter;
 import dev.edgestack.gateway.route.Forwarder;
+import dev.edgestack.gateway.route.RouteMetrics;
 import dev.edgestack.gateway.route.RouteTable;
 import dev.edgestack.runtime.config.ConfigException;
 import dev.edgestack.runtime.process.Deployable;
@@ -27,6 +28,8 @@ import io.vertx.ext.healthchecks.Status;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * Starts an API gateway: reads its config, creates one upstream pool per {@code upstreams} entry,
@@ -37,6 +40,7 @@ public final class GatewayDeployable implements Deployable {
   private static final String DEFAULT_REALM = "edge-stack";
 
   private final Clock clock;
+  private final RandomGenerator random;
 
   public GatewayDeployable() {
     this(Clock.systemUTC());
@@ -44,7 +48,14 @@ public final class GatewayDeployable implements Deployable {
 
   /** With another clock for token expiry and rate limits (tests). */
   public GatewayDeployable(Clock clock) {
+    // java.util.Random is thread-safe; a split draws once per request.
+    this(clock, new Random());
+  }
+
+  /** With a clock and the randomness of traffic splits (tests: a seeded, thread-safe one). */
+  public GatewayDeployable(Clock clock, RandomGenerator random) {
     this.clock = clock;
+    this.random = random;
   }
 
   @Override
@@ -82,9 +93,9 @@ public final class GatewayDeployable implements Deployable {
             new Authenticator(config.jwt().map(jwt -> tokenVerifier(context, jwt)), realm),
             new Authorizer(realm),
             rateLimiter,
-            new Forwarder(pools, breakers),
-            new Composer(
-                context.vertx(), pools, context.forwarded(), breakers, context.registry()));
+            new Forwarder(pools, breakers, random),
+            new Composer(context.vertx(), pools, context.forwarded(), breakers, context.registry()),
+            new RouteMetrics(context.registry(), config.routes()));
     var settings = context.settings();
     return context
         .vertx()

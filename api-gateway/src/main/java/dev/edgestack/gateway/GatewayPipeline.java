@@ -1,26 +1,35 @@
 package dev.edgestack.gateway;
 
+import dev.edgestack.balancer.vertx.BodyRewrite;
 import dev.edgestack.balancer.vertx.ForwardOptions;
 import dev.edgestack.gateway.auth.Authenticator;
 import dev.edgestack.gateway.auth.Authorizer;
 import dev.edgestack.gateway.auth.IdentityHeaders;
 import dev.edgestack.gateway.compose.Composer;
+import dev.edgestack.gateway.config.RouteRules;
 import dev.edgestack.gateway.config.RouteTarget;
 import dev.edgestack.gateway.ratelimit.RateLimitHeaders;
 import dev.edgestack.gateway.ratelimit.RateLimitKeys;
 import dev.edgestack.gateway.ratelimit.RateLimiter;
+import dev.edgestack.gateway.route.Cors;
 import dev.edgestack.gateway.route.Forwarder;
+import dev.edgestack.gateway.route.RequestView;
+import dev.edgestack.gateway.route.RouteMetrics;
 import dev.edgestack.gateway.route.RouteTable;
 import dev.edgestack.runtime.http.Exchange;
 import dev.edgestack.runtime.process.EdgeContext;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The gateway's request pipeline, assembled in {@link #handle} in reading order: begin the
- * exchange, match the route, strip client-sent identity headers, reject a declared body over the
- * route's limit, authenticate, authorize, rate limit, then proxy or compose. Each step returns a
- * Future; any failure is answered by the runtime's one failure responder.
+ * exchange, match the route, strip client-sent identity headers, arrange the route's response
+ * header edits and CORS headers, answer a CORS preflight right there, or else reject a declared
+ * body over the route's limit, authenticate, authorize, rate limit, edit the request headers, then
+ * proxy (to one upstream or one side of a split) or compose; finally count the request by route and
+ * status class. Each step returns a Future; any failure is answered by the runtime's one failure
+ * responder.
  */
 final class GatewayPipeline {
   private final EdgeContext context;
@@ -30,6 +39,7 @@ final class GatewayPipeline {
   private final RateLimiter rateLimiter;
   private final Forwarder forwarder;
   private final Composer composer;
+  private final RouteMetrics metrics;
 
   GatewayPipeline(
       EdgeContext context,
@@ -38,7 +48,8 @@ final class GatewayPipeline {
       Authorizer authorizer,
       RateLimiter rateLimiter,
       Forwarder forwarder,
-      Composer composer) {
+      Composer composer,
+      RouteMetrics metrics) {
     this.context = context;
     this.routes = routes;
     this.authenticator = authenticator;
@@ -46,26 +57,69 @@ final class GatewayPipeline {
     this.rateLimiter = rateLimiter;
     this.forwarder = forwarder;
     this.composer = composer;
+    this.metrics = metrics;
   }
 
   void handle(HttpServerRequest request) {
     Exchange exchange = Exchange.begin(request, context.accessLog());
     // The body stays unread until the proxy streams it: every step below is asynchronous.
     request.pause();
-    routes
-        .match(request.method(), request.path())
-        .map(match -> GatewayRequest.matched(exchange, match))
-        .map(this::stripIdentityHeaders)
-        .compose(BodyLimit::check)
-        .compose(this::authenticate)
-        .compose(this::authorize)
-        .compose(this::rateLimit)
-        .compose(this::proxyOrCompose)
-        .onFailure(error -> fail(exchange, error));
+    Future<GatewayRequest> matched =
+        routes
+            .match(RequestView.of(request))
+            .map(match -> GatewayRequest.matched(exchange, match))
+            .map(this::stripIdentityHeaders)
+            .map(this::editResponseHeaders);
+    matched
+        .compose(
+            matchedRequest ->
+                matchedRequest.match().preflight()
+                    ? Cors.answerPreflight(exchange, matchedRequest.route().rules().cors().get())
+                    : BodyLimit.check(matchedRequest)
+                        .compose(this::authenticate)
+                        .compose(this::authorize)
+                        .compose(this::rateLimit)
+                        .map(this::editRequestHeaders)
+                        .compose(this::proxyOrCompose))
+        .onFailure(error -> fail(exchange, error))
+        .onComplete(
+            done ->
+                metrics.record(
+                    matched.succeeded() ? matched.result().route().id() : RouteMetrics.UNMATCHED,
+                    exchange));
   }
 
   private GatewayRequest stripIdentityHeaders(GatewayRequest request) {
     IdentityHeaders.strip(request.request().headers());
+    return request;
+  }
+
+  /**
+   * CORS headers go on every answer of a CORS route, the gateway's own problems included; the
+   * route's response header edits only on answers from upstreams. Both are applied as the head is
+   * written, whichever step writes it.
+   */
+  private GatewayRequest editResponseHeaders(GatewayRequest request) {
+    RouteRules rules = request.route().rules();
+    if (rules.cors().isEmpty() && rules.responseHeaders().isEmpty()) {
+      return request;
+    }
+    HttpServerResponse response = request.request().response();
+    response.headersEndHandler(
+        ignored -> {
+          if (request.exchange().failure() == null) {
+            rules.responseHeaders().apply(response.headers());
+          }
+          rules
+              .cors()
+              .ifPresent(cors -> Cors.decorate(cors, request.request(), response.headers()));
+        });
+    return request;
+  }
+
+  /** After authentication and rate limiting, which see the client's own headers. */
+  private GatewayRequest editRequestHeaders(GatewayRequest request) {
+    request.route().rules().requestHeaders().apply(request.request().headers());
     return request;
   }
 
@@ -108,13 +162,30 @@ final class GatewayPipeline {
           request.match().variables(),
           request.identity());
     }
+    BodyRewrite rewrite =
+        request
+            .route()
+            .rules()
+            .responseJson()
+            .map(BodyRewrite.class::cast)
+            .orElse(BodyRewrite.none());
+    if (target instanceof RouteTarget.Split split) {
+      return forwarder.forward(
+          request.exchange(),
+          split,
+          request.match().variables(),
+          request.identity(),
+          new ForwardOptions(split.timeout(), request.route().maxBodyBytes()),
+          rewrite);
+    }
     RouteTarget.Proxy proxy = (RouteTarget.Proxy) target;
     return forwarder.forward(
         request.exchange(),
         proxy,
         request.match().variables(),
         request.identity(),
-        new ForwardOptions(proxy.timeout(), request.route().maxBodyBytes()));
+        new ForwardOptions(proxy.timeout(), request.route().maxBodyBytes()),
+        rewrite);
   }
 
   private void fail(Exchange exchange, Throwable error) {

@@ -5,6 +5,7 @@ import dev.edgestack.gateway.route.UpstreamTemplate;
 import dev.edgestack.runtime.config.ConfigNode;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -38,7 +39,8 @@ public record RouteConfig(
     List<String> scopes,
     List<String> rateLimits,
     RouteTarget target,
-    OptionalLong maxBodyBytes) {
+    OptionalLong maxBodyBytes,
+    RouteRules rules) {
   private static final List<String> METHODS =
       List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
   // RFC 6750 scope-token characters.
@@ -49,6 +51,20 @@ public record RouteConfig(
     scopes = List.copyOf(scopes);
     rateLimits = List.copyOf(rateLimits);
     Objects.requireNonNull(maxBodyBytes, "maxBodyBytes");
+    Objects.requireNonNull(rules, "rules");
+  }
+
+  /** A route without routing rules (conditions, priority, CORS, header edits). */
+  public RouteConfig(
+      String id,
+      PathTemplate path,
+      Set<HttpMethod> methods,
+      AuthMode auth,
+      List<String> scopes,
+      List<String> rateLimits,
+      RouteTarget target,
+      OptionalLong maxBodyBytes) {
+    this(id, path, methods, auth, scopes, rateLimits, target, maxBodyBytes, RouteRules.NONE);
   }
 
   /** A route without a body limit, as routes were before {@code maxBodyBytes}. */
@@ -68,18 +84,23 @@ public record RouteConfig(
       Set<String> upstreams, Set<String> rateLimits, Set<String> identityLimits, boolean jwt) {}
 
   static RouteConfig from(ConfigNode node, Known known) {
-    node.requireOnly(
-        "id",
-        "path",
-        "methods",
-        "auth",
-        "scopes",
-        "rateLimits",
-        "upstream",
-        "upstreamPath",
-        "timeout",
-        "compose",
-        "maxBodyBytes");
+    List<String> keys =
+        new ArrayList<>(
+            List.of(
+                "id",
+                "path",
+                "methods",
+                "auth",
+                "scopes",
+                "rateLimits",
+                "upstream",
+                "upstreamPath",
+                "timeout",
+                "compose",
+                "maxBodyBytes"));
+    keys.addAll(List.of(RouteRules.KEYS));
+    keys.addAll(List.of("split", "sticky"));
+    node.requireOnly(keys.toArray(String[]::new));
     String id = node.string("id");
     PathTemplate path;
     try {
@@ -120,8 +141,16 @@ public record RouteConfig(
         node.has("maxBodyBytes")
             ? OptionalLong.of(node.integer("maxBodyBytes", 0, Integer.MAX_VALUE))
             : OptionalLong.empty();
+    Set<HttpMethod> methods = methods(node);
+    Set<String> methodNames = new LinkedHashSet<>();
+    methods.forEach(method -> methodNames.add(method.name()));
+    RouteTarget target = target(node, path, known);
+    RouteRules rules = RouteRules.from(node, methodNames);
+    if (target instanceof RouteTarget.Compose && rules.responseJson().isPresent()) {
+      throw node.error("responseJson", null, "no responseJson on a composed route");
+    }
     return new RouteConfig(
-        id, path, methods(node), auth, scopes, rateLimits, target(node, path, known), maxBodyBytes);
+        id, path, methods, auth, scopes, rateLimits, target, maxBodyBytes, rules);
   }
 
   private static Set<HttpMethod> methods(ConfigNode node) {
@@ -140,6 +169,22 @@ public record RouteConfig(
   }
 
   private static RouteTarget target(ConfigNode node, PathTemplate path, Known known) {
+    if (node.has("split")) {
+      if (node.has("upstream") || node.has("compose")) {
+        throw node.error(
+            "split", null, "either upstream, split (with upstreamPath) or compose, not two");
+      }
+      if (!node.has("upstreamPath")) {
+        throw node.error("upstreamPath", null, "the upstream path, such as /accounts/{id}");
+      }
+      return new RouteTarget.Split(
+          TrafficSplit.from(node, known.upstreams()),
+          template(node, "upstreamPath", path),
+          timeout(node));
+    }
+    if (node.has("sticky")) {
+      throw node.error("sticky", node.string("sticky"), "sticky only with split");
+    }
     boolean proxied = node.has("upstream") || node.has("upstreamPath");
     if (node.has("compose")) {
       if (proxied) {
@@ -157,11 +202,13 @@ public record RouteConfig(
     if (!node.has("upstreamPath")) {
       throw node.error("upstreamPath", null, "the upstream path, such as /accounts/{id}");
     }
-    Optional<Duration> timeout =
-        node.has("timeout")
-            ? Optional.of(node.duration("timeout", Duration.ofMillis(1)))
-            : Optional.empty();
-    return new RouteTarget.Proxy(upstream, template(node, "upstreamPath", path), timeout);
+    return new RouteTarget.Proxy(upstream, template(node, "upstreamPath", path), timeout(node));
+  }
+
+  private static Optional<Duration> timeout(ConfigNode node) {
+    return node.has("timeout")
+        ? Optional.of(node.duration("timeout", Duration.ofMillis(1)))
+        : Optional.empty();
   }
 
   private static RouteTarget compose(ConfigNode node, PathTemplate path, Known known) {

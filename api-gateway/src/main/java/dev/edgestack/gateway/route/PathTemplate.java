@@ -13,20 +13,29 @@ import java.util.regex.Pattern;
 /**
  * A request path pattern made of literal segments and {@code {name}} variables, such as {@code
  * /api/accounts/{id}/transactions}. A variable matches exactly one non-empty segment, never a
- * {@code /}; literals match exactly (case-sensitive, no trailing slash).
+ * {@code /}; literals match exactly (case-sensitive, no trailing slash). A template ending in
+ * {@code /**} is a prefix: it also matches any remainder of zero or more segments, returned under
+ * {@link #REMAINDER} (for example {@code /api/files/**} matches {@code /api/files} and {@code
+ * /api/files/a/b}).
  */
 public final class PathTemplate {
   private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
   // RFC 3986 pchar without '%': literals are compared with the raw request path.
   private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@-]+");
 
+  /** The key of a prefix template's remainder in {@link #match}: raw, without a leading slash. */
+  public static final String REMAINDER = "**";
+
   private final String text;
+  private final boolean prefix;
   private final List<String> segments;
   private final List<Boolean> variableAt;
   private final List<String> variables;
 
-  private PathTemplate(String text, List<String> segments, List<Boolean> variableAt) {
+  private PathTemplate(
+      String text, boolean prefix, List<String> segments, List<Boolean> variableAt) {
     this.text = text;
+    this.prefix = prefix;
     this.segments = List.copyOf(segments);
     this.variableAt = List.copyOf(variableAt);
     List<String> names = new ArrayList<>();
@@ -51,8 +60,10 @@ public final class PathTemplate {
     List<String> segments = new ArrayList<>();
     List<Boolean> variableAt = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    if (!text.equals("/")) {
-      for (String segment : text.substring(1).split("/", -1)) {
+    boolean prefix = text.endsWith("/**");
+    String fixed = prefix ? text.substring(0, text.length() - 3) : text;
+    if (!fixed.isEmpty() && !fixed.equals("/")) {
+      for (String segment : fixed.substring(1).split("/", -1)) {
         var variable = VARIABLE.matcher(segment);
         if (variable.matches()) {
           if (!names.add(variable.group(1))) {
@@ -74,7 +85,22 @@ public final class PathTemplate {
         }
       }
     }
-    return new PathTemplate(text, segments, variableAt);
+    return new PathTemplate(text, prefix, segments, variableAt);
+  }
+
+  /** Whether the template ends in {@code /**} and so matches any remainder. */
+  public boolean isPrefix() {
+    return prefix;
+  }
+
+  /** How many literal segments the template has: more literals make a more specific route. */
+  public int literalCount() {
+    return (int) variableAt.stream().filter(variable -> !variable).count();
+  }
+
+  /** How many fixed segments (literals and variables) the template has. */
+  public int segmentCount() {
+    return segments.size();
   }
 
   /** The template as written. */
@@ -95,14 +121,30 @@ public final class PathTemplate {
     if (rawPath == null || !rawPath.startsWith("/")) {
       return Optional.empty();
     }
-    if (segments.isEmpty()) {
-      return rawPath.equals("/") ? Optional.of(Map.of()) : Optional.empty();
+    String remainder = null;
+    String fixed = rawPath;
+    if (prefix) {
+      int end = segmentsEnd(rawPath);
+      if (end < 0) {
+        return Optional.empty();
+      }
+      fixed = rawPath.substring(0, end);
+      remainder = end == rawPath.length() ? "" : rawPath.substring(end + 1);
+      if (fixed.isEmpty()) {
+        fixed = "/";
+      }
     }
-    String[] parts = rawPath.substring(1).split("/", -1);
+    Map<String, String> values = new LinkedHashMap<>();
+    if (remainder != null) {
+      values.put(REMAINDER, remainder);
+    }
+    if (segments.isEmpty()) {
+      return fixed.equals("/") ? Optional.of(values) : Optional.empty();
+    }
+    String[] parts = fixed.substring(1).split("/", -1);
     if (parts.length != segments.size()) {
       return Optional.empty();
     }
-    Map<String, String> values = new LinkedHashMap<>();
     for (int i = 0; i < parts.length; i++) {
       if (variableAt.get(i)) {
         if (parts[i].isEmpty()) {
@@ -114,6 +156,22 @@ public final class PathTemplate {
       }
     }
     return Optional.of(values);
+  }
+
+  /**
+   * Where the template's fixed segments end in {@code rawPath} (the index of the slash before the
+   * remainder, or its length), or -1 when the path has fewer segments.
+   */
+  private int segmentsEnd(String rawPath) {
+    int end = 0;
+    for (int i = 0; i < segments.size(); i++) {
+      if (end >= rawPath.length() || rawPath.charAt(end) != '/') {
+        return -1;
+      }
+      int next = rawPath.indexOf('/', end + 1);
+      end = next < 0 ? rawPath.length() : next;
+    }
+    return end;
   }
 
   @Override

@@ -99,7 +99,8 @@ public final class UpstreamTemplate {
 
   /**
    * The upstream URI: variables substituted from {@code values} (decoded values, encoded here) and
-   * {@code clientQuery} (raw, may be null or empty) appended to the template's own query.
+   * {@code clientQuery} (raw, may be null or empty) appended to the template's own query. A decoded
+   * {@link PathTemplate#REMAINDER} (segments joined by {@code /}) is appended to the path.
    */
   public String expand(Map<String, String> values, String clientQuery) {
     StringBuilder uri = new StringBuilder();
@@ -112,6 +113,17 @@ public final class UpstreamTemplate {
         uri.append(PathSegments.encode(value));
       } else {
         uri.append(pathParts.get(i));
+      }
+    }
+    String remainder = values.get(PathTemplate.REMAINDER);
+    if (remainder != null && !remainder.isEmpty()) {
+      // A prefix route's remainder follows the upstream path: "/" strips the prefix entirely.
+      if (uri.length() == 0 || uri.charAt(uri.length() - 1) != '/') {
+        uri.append('/');
+      }
+      String[] segments = remainder.split("/", -1);
+      for (int i = 0; i < segments.length; i++) {
+        uri.append(i == 0 ? "" : "/").append(PathSegments.encode(segments[i]));
       }
     }
     boolean hasClientQuery = clientQuery != null && !clientQuery.isEmpty();

@@ -57,6 +57,39 @@ class RouteTableTest {
         .isEqualTo(FailureKind.BAD_REQUEST);
   }
 
+  @Test
+  void higherPriorityWinsThenTheMoreSpecificPathThenFileOrder() {
+    RouteTable ordered =
+        new RouteTable(
+            List.of(
+                route("prefix", "/api/**", HttpMethod.GET),
+                route("variable", "/api/{name}", HttpMethod.GET),
+                route("literal", "/api/fixed", HttpMethod.GET),
+                route("variable-twin", "/api/{other}", HttpMethod.GET)));
+
+    assertThat(ordered.routes())
+        .extracting(RouteConfig::id)
+        .containsExactly("literal", "variable", "variable-twin", "prefix");
+    assertThat(ordered.match(HttpMethod.GET, "/api/a/b").result().route().id()).isEqualTo("prefix");
+    assertThat(ordered.match(HttpMethod.GET, "/api/a/b").result().variables())
+        .isEqualTo(Map.of("**", "a/b"));
+  }
+
+  @Test
+  void aPreflightWithoutACorsRouteIsAnOrdinaryOptionsRequest() {
+    var headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+    headers.add("Origin", "https://a.example").add("Access-Control-Request-Method", "GET");
+    RequestView preflight =
+        new RequestView(
+            HttpMethod.OPTIONS,
+            "/api/accounts/a",
+            java.util.Optional.empty(),
+            headers,
+            io.vertx.core.MultiMap.caseInsensitiveMultiMap());
+
+    assertThat(failure(table.match(preflight)).kind()).isEqualTo(FailureKind.METHOD_NOT_ALLOWED);
+  }
+
   private static EdgeFailure failure(Future<RouteMatch> match) {
     assertThat(match.failed()).isTrue();
     return (EdgeFailure) match.cause();

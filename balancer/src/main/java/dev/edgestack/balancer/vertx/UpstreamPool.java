@@ -224,7 +224,13 @@ public final class UpstreamPool {
    * relayed; if the response had started, the caller's failure answer closes the connection.
    */
   public Future<Void> forward(Exchange exchange, String uri, Consumer<MultiMap> editHeaders) {
-    return forward(exchange, uri, editHeaders, ForwardOptions.NONE);
+    return forward(exchange, uri, editHeaders, ForwardOptions.NONE, BodyRewrite.none());
+  }
+
+  /** Proxies like {@link #forward(Exchange, String, Consumer)}, rewriting the answer's body. */
+  public Future<Void> forward(
+      Exchange exchange, String uri, Consumer<MultiMap> editHeaders, BodyRewrite rewrite) {
+    return forward(exchange, uri, editHeaders, ForwardOptions.NONE, rewrite);
   }
 
   /**
@@ -236,6 +242,16 @@ public final class UpstreamPool {
    */
   public Future<Void> forward(
       Exchange exchange, String uri, Consumer<MultiMap> editHeaders, ForwardOptions limits) {
+    return forward(exchange, uri, editHeaders, limits, BodyRewrite.none());
+  }
+
+  /** Proxies within the caller's {@code limits}, rewriting the answer's body. */
+  public Future<Void> forward(
+      Exchange exchange,
+      String uri,
+      Consumer<MultiMap> editHeaders,
+      ForwardOptions limits,
+      BodyRewrite rewrite) {
     HttpServerRequest request = exchange.request();
     request.pause();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
@@ -256,7 +272,7 @@ public final class UpstreamPool {
                     config.requestTimeout().toNanos(),
                     limits.timeout().orElse(config.requestTimeout()).toNanos()));
     flight.maxBodyBytes = limits.maxBodyBytes().orElse(-1);
-    Future<Void> result = run(flight, (out, attempt) -> relay(flight, out, attempt));
+    Future<Void> result = run(flight, (out, attempt) -> relay(flight, out, attempt, rewrite));
     if (limits.timeout().isEmpty() || result.isComplete()) {
       return result;
     }
@@ -552,7 +568,8 @@ public final class UpstreamPool {
    * ends its destination when its source fails: a body cut short must reach the other side as cut
    * short (a reset), never as a complete shorter one.
    */
-  private Future<Void> relay(Flight flight, HttpClientRequest out, Attempt attempt) {
+  private Future<Void> relay(
+      Flight flight, HttpClientRequest out, Attempt attempt, BodyRewrite rewrite) {
     Exchange exchange = flight.exchange;
     HttpServerRequest request = exchange.request();
     exchange.onAbort(() -> out.reset());
@@ -586,7 +603,7 @@ public final class UpstreamPool {
               attempt.report(upstream.statusCode() >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
               flight.responseStarted = true;
               return ResponseWriter.write(
-                  flight.exchange, upstream, forwarded, debugHeader(flight));
+                  flight.exchange, upstream, forwarded, debugHeader(flight), rewrite);
             });
   }
 

@@ -1,0 +1,68 @@
+package dev.edgestack.gateway.route;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What route matching looks at: method, raw path, host (lower case, without port), headers and the
+ * decoded query parameters. A malformed query string matches no query condition.
+ */
+public record RequestView(
+    HttpMethod method, String rawPath, Optional<String> host, MultiMap headers, MultiMap query) {
+  public static final String ORIGIN = "Origin";
+  public static final String REQUEST_METHOD = "Access-Control-Request-Method";
+
+  /** A bare request: no host, no headers, no query (tests and simple callers). */
+  public static RequestView of(HttpMethod method, String rawPath) {
+    return new RequestView(
+        method,
+        rawPath,
+        Optional.empty(),
+        MultiMap.caseInsensitiveMultiMap(),
+        MultiMap.caseInsensitiveMultiMap());
+  }
+
+  public static RequestView of(HttpServerRequest request) {
+    Optional<String> host =
+        request.authority() == null
+            ? Optional.empty()
+            : Optional.of(request.authority().host().toLowerCase(Locale.ROOT));
+    return new RequestView(
+        request.method(), request.path(), host, request.headers(), query(request.query()));
+  }
+
+  private static MultiMap query(String raw) {
+    MultiMap params = MultiMap.caseInsensitiveMultiMap();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    try {
+      Map<String, List<String>> decoded =
+          new QueryStringDecoder(raw, StandardCharsets.UTF_8, false).parameters();
+      decoded.forEach(params::add);
+    } catch (IllegalArgumentException e) {
+      // A malformed query is left to the upstream; here it simply satisfies no condition.
+      return MultiMap.caseInsensitiveMultiMap();
+    }
+    return params;
+  }
+
+  /** Whether this is a CORS preflight: OPTIONS with Origin and Access-Control-Request-Method. */
+  public boolean isPreflight() {
+    return method == HttpMethod.OPTIONS
+        && headers.get(ORIGIN) != null
+        && headers.get(REQUEST_METHOD) != null;
+  }
+
+  /** The same request with another method (a preflight is matched as the method it asks for). */
+  public RequestView withMethod(HttpMethod other) {
+    return new RequestView(other, rawPath, host, headers, query);
+  }
+}
