@@ -2,6 +2,8 @@ package dev.edgestack.gateway;
 
 import dev.edgestack.balancer.PoolConfig;
 import dev.edgestack.balancer.vertx.UpstreamPool;
+import dev.edgestack.gateway.auth.ApiKeys;
+import dev.edgestack.gateway.auth.AuthMetrics;
 import dev.edgestack.gateway.auth.Authenticator;
 import dev.edgestack.gateway.auth.Authorizer;
 import dev.edgestack.gateway.auth.JwksFetcher;
@@ -71,12 +73,17 @@ public final class GatewayDeployable implements Deployable {
           rateLimiter.close();
           return Future.succeededFuture();
         });
+    AuthMetrics authMetrics = new AuthMetrics(context.registry());
     GatewayPipeline pipeline =
         new GatewayPipeline(
             context,
             new RouteTable(config.routes()),
-            new Authenticator(config.jwt().map(jwt -> tokenVerifier(context, jwt)), realm),
-            new Authorizer(realm),
+            new Authenticator(
+                config.jwt().map(jwt -> tokenVerifier(context, jwt)),
+                config.apiKeys().map(ApiKeys::new),
+                realm,
+                authMetrics),
+            new Authorizer(realm, authMetrics),
             rateLimiter,
             new Forwarder(pools),
             new Composer(context.vertx(), pools, context.forwarded()));

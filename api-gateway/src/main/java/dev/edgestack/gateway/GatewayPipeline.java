@@ -70,7 +70,7 @@ final class GatewayPipeline {
 
   private Future<GatewayRequest> authenticate(GatewayRequest request) {
     return authenticator
-        .authenticate(request.route(), request.request().headers())
+        .authenticate(request.route(), request.request())
         .map(request::withIdentity);
   }
 

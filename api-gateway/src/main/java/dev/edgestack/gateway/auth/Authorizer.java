@@ -1,30 +1,43 @@
 package dev.edgestack.gateway.auth;
 
+import dev.edgestack.gateway.auth.AuthMetrics.Outcome;
+import dev.edgestack.gateway.config.AuthMode;
 import dev.edgestack.gateway.config.RouteConfig;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
 import io.vertx.core.Future;
 import java.util.Optional;
 
-/** The authorization step: every scope of the route must be granted by the token (else 403). */
+/**
+ * The authorization step: every scope of the route must be granted by the credential (else 403).
+ */
 public final class Authorizer {
   private final String realm;
+  private final AuthMetrics metrics;
 
-  public Authorizer(String realm) {
+  public Authorizer(String realm, AuthMetrics metrics) {
     this.realm = realm;
+    this.metrics = metrics;
   }
 
   public Future<Optional<Identity>> authorize(RouteConfig route, Optional<Identity> identity) {
-    if (route.scopes().isEmpty()) {
+    if (route.auth() == AuthMode.NONE) {
       return Future.succeededFuture(identity);
     }
+    String method = identity.map(Identity::method).orElse("none");
     if (identity.isPresent() && identity.get().hasScopes(route.scopes())) {
+      metrics.record(route.id(), method, Outcome.ALLOWED);
       return Future.succeededFuture(identity);
     }
-    return Future.failedFuture(
+    metrics.record(route.id(), method, Outcome.FORBIDDEN);
+    EdgeFailure failure =
         EdgeFailure.of(
-                FailureKind.FORBIDDEN,
-                "The token lacks a required scope: " + String.join(" ", route.scopes()))
-            .withHeader(Challenges.HEADER, Challenges.insufficientScope(realm, route.scopes())));
+            FailureKind.FORBIDDEN,
+            "The credential lacks a required scope: " + String.join(" ", route.scopes()));
+    return Future.failedFuture(
+        Identity.JWT.equals(method)
+            ? failure.withHeader(
+                Challenges.HEADER, Challenges.insufficientScope(realm, route.scopes()))
+            : failure);
   }
 }

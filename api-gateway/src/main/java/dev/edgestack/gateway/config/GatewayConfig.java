@@ -14,12 +14,13 @@ import java.util.Set;
 
 /**
  * The gateway's own configuration, read and validated once at start-up: the cluster for shared rate
- * limits, JWT verification, upstream pools, rate-limit policies and routes (first match wins, in
- * file order). Every reference between sections is checked here.
+ * limits, JWT verification, API keys, upstream pools, rate-limit policies and routes (first match
+ * wins, in file order). Every reference between sections is checked here.
  */
 public record GatewayConfig(
     Optional<ClusterConfig> cluster,
     Optional<JwtConfig> jwt,
+    Optional<ApiKeyConfig> apiKeys,
     Map<String, PoolConfig> upstreams,
     Map<String, RateLimitConfig> rateLimits,
     List<RouteConfig> routes) {
@@ -42,8 +43,9 @@ public record GatewayConfig(
   /** Reads the gateway sections of {@code root}; a {@code ConfigException} names file and key. */
   public static GatewayConfig from(ConfigNode root) {
     root.requireOnly(KEYS.toArray(String[]::new));
-    Optional<JwtConfig> jwt =
-        root.objectOrEmpty("auth").requireOnly("jwt").optionalObject("jwt").map(JwtConfig::from);
+    ConfigNode auth = root.objectOrEmpty("auth").requireOnly("jwt", "apiKeys");
+    Optional<JwtConfig> jwt = auth.optionalObject("jwt").map(JwtConfig::from);
+    Optional<ApiKeyConfig> apiKeys = auth.optionalObject("apiKeys").map(ApiKeyConfig::from);
 
     Map<String, PoolConfig> upstreams = new LinkedHashMap<>();
     root.objectEntries("upstreams")
@@ -78,7 +80,8 @@ public record GatewayConfig(
                 .filter(policy -> policy.key().needsIdentity())
                 .map(RateLimitConfig::name)
                 .collect(java.util.stream.Collectors.toSet()),
-            jwt.isPresent());
+            jwt.isPresent(),
+            apiKeys.isPresent());
     List<RouteConfig> routes = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (ConfigNode node : routeNodes) {
@@ -88,6 +91,6 @@ public record GatewayConfig(
       }
       routes.add(route);
     }
-    return new GatewayConfig(cluster, jwt, upstreams, rateLimits, routes);
+    return new GatewayConfig(cluster, jwt, apiKeys, upstreams, rateLimits, routes);
   }
 }

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  *     clockSkew: 30s
  *     refreshInterval: 5m
  *     fetchTimeout: 2s
+ *     maxTokenBytes: 8192   # a longer token is refused before it is decoded
  * </pre>
  */
 public record JwtConfig(
@@ -34,7 +35,8 @@ public record JwtConfig(
     Duration fetchTimeout,
     Duration unknownKeyRefreshInterval,
     int tokenCacheSize,
-    String realm) {
+    String realm,
+    int maxTokenBytes) {
 
   /**
    * Asymmetric algorithms only: a JWKS publishes public keys, so HMAC ({@code HS*}) would let a
@@ -61,7 +63,8 @@ public record JwtConfig(
         "fetchTimeout",
         "unknownKeyRefreshInterval",
         "tokenCacheSize",
-        "realm");
+        "realm",
+        "maxTokenBytes");
     List<String> algorithms = node.strings("algorithms");
     if (algorithms.isEmpty()) {
       throw node.error("algorithms", null, "a list of " + String.join(", ", SUPPORTED_ALGORITHMS));
@@ -88,7 +91,8 @@ public record JwtConfig(
         node.duration("fetchTimeout", Duration.ofSeconds(2), Duration.ofMillis(1)),
         node.duration("unknownKeyRefreshInterval", Duration.ofSeconds(30), Duration.ofSeconds(1)),
         node.integer("tokenCacheSize", 10_000, 0, 1_000_000),
-        realm);
+        realm,
+        node.integer("maxTokenBytes", 8192, 256, 65_536));
   }
 
   private static URI jwksUrl(ConfigNode node) {

@@ -66,7 +66,11 @@ public record RouteConfig(
 
   /** Names the route may refer to; everything else is an error naming the key. */
   record Known(
-      Set<String> upstreams, Set<String> rateLimits, Set<String> identityLimits, boolean jwt) {}
+      Set<String> upstreams,
+      Set<String> rateLimits,
+      Set<String> identityLimits,
+      boolean jwt,
+      boolean apiKeys) {}
 
   static RouteConfig from(ConfigNode node, Known known) {
     node.requireOnly(
@@ -92,14 +96,17 @@ public record RouteConfig(
           "a path template such as /api/accounts/{id}: " + e.getMessage());
     }
     if (!node.has("auth")) {
-      throw node.error("auth", null, "none or jwt");
+      throw node.error("auth", null, "none, jwt, api-key or jwt-or-api-key");
     }
     AuthMode auth = node.enumValue("auth", AuthMode.class, AuthMode.JWT);
-    if (auth == AuthMode.JWT && !known.jwt()) {
-      throw node.error("auth", "jwt", "none, or configure auth.jwt first");
+    if (auth.acceptsJwt() && !known.jwt()) {
+      throw node.error("auth", ConfigNode.spelling(auth), "configure auth.jwt first");
+    }
+    if (auth.acceptsApiKey() && !known.apiKeys()) {
+      throw node.error("auth", ConfigNode.spelling(auth), "configure auth.apiKeys first");
     }
     List<String> scopes = node.strings("scopes");
-    if (!scopes.isEmpty() && auth != AuthMode.JWT) {
+    if (!scopes.isEmpty() && auth == AuthMode.NONE) {
       throw node.error("scopes", String.join(",", scopes), "no scopes on a route with auth none");
     }
     for (String scope : scopes) {
@@ -112,9 +119,9 @@ public record RouteConfig(
       if (!known.rateLimits().contains(name)) {
         throw node.error("rateLimits", name, "names from rateLimits: " + known.rateLimits());
       }
-      if (known.identityLimits().contains(name) && auth != AuthMode.JWT) {
+      if (known.identityLimits().contains(name) && auth == AuthMode.NONE) {
         throw node.error(
-            "rateLimits", name, "policies keyed by subject or client only on routes with auth jwt");
+            "rateLimits", name, "policies keyed by subject or client only on routes with auth");
       }
     }
     OptionalLong maxBodyBytes =

@@ -174,7 +174,12 @@ class TokenVerifierTest {
   }
 
   private double failures() {
-    return registry.get("edge_jwks_refreshes").tag("outcome", "failure").counter().count();
+    return registry
+        .get("edge_jwks_refreshes")
+        .tag("issuer", Tokens.ISSUER)
+        .tag("outcome", "failure")
+        .counter()
+        .count();
   }
 
   private static JwtConfig config(URI jwksUrl, Duration refreshInterval) {
@@ -188,7 +193,8 @@ class TokenVerifierTest {
         Duration.ofMillis(500),
         Duration.ofSeconds(30),
         100,
-        "edge-stack");
+        "edge-stack",
+        8192);
   }
 
   private static Identity verify(TokenVerifier verifier, String token) throws Exception {
