@@ -88,8 +88,15 @@ class GatewayConfigTest {
     assertThat(limit.onStoreFailure()).isEqualTo(StoreFailurePolicy.FAIL_OPEN);
     assertThat(config.routes())
         .extracting(RouteConfig::id)
-        .containsExactly("rates", "account-overview", "account-transactions", "account");
-    RouteConfig overview = config.routes().get(1);
+        .containsExactly(
+            "rates", "partner-rates", "account-overview", "account-transactions", "account");
+    assertThat(config.routes().get(1).auth()).isEqualTo(AuthMode.JWT_OR_API_KEY);
+    ApiKeyConfig apiKeys = config.apiKeys().orElseThrow();
+    assertThat(apiKeys.header()).isEqualTo("X-Api-Key");
+    assertThat(apiKeys.keys())
+        .extracting(ApiKeyConfig.Entry::client)
+        .containsExactly("demo-client");
+    RouteConfig overview = config.routes().get(2);
     assertThat(overview.methods()).isEqualTo(Set.of(HttpMethod.GET));
     assertThat(overview.scopes()).containsExactly("accounts:read");
     RouteTarget.Compose compose = (RouteTarget.Compose) overview.target();
@@ -100,7 +107,7 @@ class GatewayConfigTest {
             org.assertj.core.groups.Tuple.tuple("account", true),
             org.assertj.core.groups.Tuple.tuple("transactions", false),
             org.assertj.core.groups.Tuple.tuple("rates", false));
-    UpstreamTemplate account = ((RouteTarget.Proxy) config.routes().get(3).target()).path();
+    UpstreamTemplate account = ((RouteTarget.Proxy) config.routes().get(4).target()).path();
     assertThat(account.expand(Map.of("id", "acc-alice-1"), "x=1"))
         .isEqualTo("/accounts/acc-alice-1?x=1");
   }
@@ -172,6 +179,45 @@ class GatewayConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("test.yaml: ")
         .hasMessageContaining(message.trim());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          plain key not hash   | apiKeys: {keys: [{client: c, sha256: secret-key, scopes: []}]}               | auth.apiKeys.keys[0].sha256: "secret-key"
+          duplicate hash       | apiKeys: {keys: [{client: c, sha256: %1$s}, {client: d, sha256: %1$s}]}       | auth.apiKeys.keys[1].sha256
+          authorization header | apiKeys: {header: Authorization, keys: [{client: c, sha256: %1$s}]}          | auth.apiKeys.header: "Authorization"
+          identity header      | apiKeys: {header: X-Auth-Key, keys: [{client: c, sha256: %1$s}]}             | auth.apiKeys.header: "X-Auth-Key"
+          no keys              | apiKeys: {keys: []}                                                           | auth.apiKeys.keys: missing
+          tiny token limit     | jwt: {issuer: i, audience: a, jwksUrl: "http://h/j", algorithms: [RS256], maxTokenBytes: 10} | auth.jwt.maxTokenBytes: "10"
+          """)
+  void rejectsABadApiKeySection(String name, String auth, String message) {
+    String hash = "ab".repeat(32);
+    String yaml =
+        COMMON
+            + "auth:\n  "
+            + String.format(auth.trim(), hash)
+            + "\n"
+            + UPSTREAMS
+            + "routes:\n  - {id: r, path: /a, auth: none, upstream: accounts, upstreamPath: /a}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("test.yaml: ")
+        .hasMessageContaining(message.trim());
+  }
+
+  @Test
+  void rejectsApiKeyRoutesWithoutApiKeys() {
+    String yaml =
+        COMMON
+            + UPSTREAMS
+            + "routes:\n  - {id: r, path: /a, auth: api-key, upstream: accounts, upstreamPath: /a}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .hasMessageContaining("test.yaml: routes[0].auth: \"api-key\"");
   }
 
   @Test
