@@ -12,8 +12,10 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import java.security.SignatureException;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -168,7 +170,7 @@ public final class TokenVerifier {
             .filter(String.class::isInstance)
             .map(String.class::cast)
             .filter(c -> PRINTABLE.matcher(c).matches());
-    return new Identity(subject, scopes, client, expiry.longValue());
+    return new Identity(subject, scopes, client, expiry.longValue(), Identity.JWT, plain(claims));
   }
 
   /** A short RFC 6750 error_description; the library's own messages are not for clients. */
@@ -199,5 +201,20 @@ public final class TokenVerifier {
     return Future.failedFuture(
         EdgeFailure.of(FailureKind.UNAUTHENTICATED, "Invalid bearer token: " + description)
             .withHeader(Challenges.HEADER, Challenges.invalidToken(config.realm(), description)));
+  }
+
+  /** Claims as plain maps and lists, so that route rules need not know about Vert.x JSON types. */
+  private static Map<String, Object> plain(JsonObject claims) {
+    Map<String, Object> plain = new LinkedHashMap<>();
+    claims.forEach(
+        claim ->
+            plain.put(
+                claim.getKey(),
+                claim.getValue() instanceof JsonArray array
+                    ? array.copy().getList()
+                    : claim.getValue() instanceof JsonObject object
+                        ? object.copy().getMap()
+                        : claim.getValue()));
+    return plain;
   }
 }

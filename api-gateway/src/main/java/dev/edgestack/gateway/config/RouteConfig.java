@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *   upstream: accounts
  *   upstreamPath: /accounts/{id}
  *   maxBodyBytes: 1048576   # optional: a larger declared Content-Length is a 413
+ *   scopesMatch: all        # or any
+ *   claims: {tenant: acme}  # optional: claim values a JWT must carry
  * </pre>
  */
 public record RouteConfig(
@@ -38,7 +40,8 @@ public record RouteConfig(
     List<String> scopes,
     List<String> rateLimits,
     RouteTarget target,
-    OptionalLong maxBodyBytes) {
+    OptionalLong maxBodyBytes,
+    AccessRule access) {
   private static final List<String> METHODS =
       List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
   // RFC 6750 scope-token characters.
@@ -50,6 +53,20 @@ public record RouteConfig(
     scopes = List.copyOf(scopes);
     rateLimits = List.copyOf(rateLimits);
     Objects.requireNonNull(maxBodyBytes, "maxBodyBytes");
+    Objects.requireNonNull(access, "access");
+  }
+
+  /** A route whose scopes are all required and that asks for no claims. */
+  public RouteConfig(
+      String id,
+      PathTemplate path,
+      Set<HttpMethod> methods,
+      AuthMode auth,
+      List<String> scopes,
+      List<String> rateLimits,
+      RouteTarget target,
+      OptionalLong maxBodyBytes) {
+    this(id, path, methods, auth, scopes, rateLimits, target, maxBodyBytes, AccessRule.DEFAULT);
   }
 
   /** A route without a body limit, as routes were before {@code maxBodyBytes}. */
@@ -84,7 +101,9 @@ public record RouteConfig(
         "upstreamPath",
         "timeout",
         "compose",
-        "maxBodyBytes");
+        "maxBodyBytes",
+        "scopesMatch",
+        "claims");
     String id = node.string("id");
     PathTemplate path;
     try {
@@ -121,7 +140,9 @@ public record RouteConfig(
       }
       if (known.identityLimits().contains(name) && auth == AuthMode.NONE) {
         throw node.error(
-            "rateLimits", name, "policies keyed by subject or client only on routes with auth");
+            "rateLimits",
+            name,
+            "policies keyed by subject or client only on routes with auth jwt, api-key or jwt-or-api-key");
       }
     }
     OptionalLong maxBodyBytes =
@@ -129,7 +150,15 @@ public record RouteConfig(
             ? OptionalLong.of(node.integer("maxBodyBytes", 0, Integer.MAX_VALUE))
             : OptionalLong.empty();
     return new RouteConfig(
-        id, path, methods(node), auth, scopes, rateLimits, target(node, path, known), maxBodyBytes);
+        id,
+        path,
+        methods(node),
+        auth,
+        scopes,
+        rateLimits,
+        target(node, path, known),
+        maxBodyBytes,
+        AccessRule.from(node, auth));
   }
 
   private static Set<HttpMethod> methods(ConfigNode node) {

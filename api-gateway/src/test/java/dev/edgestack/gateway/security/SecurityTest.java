@@ -263,6 +263,44 @@ class SecurityTest {
     assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
   }
 
+  @Test
+  void aRouteWithScopesMatchAnyNeedsOneOfThem() {
+    String rates = Tokens.valid("alice", "rates:read");
+    String profile = Tokens.valid("alice", "profile:read");
+
+    assertThat(Http.get(base + "/api/any/x", "Authorization", "Bearer " + rates).statusCode())
+        .isEqualTo(200);
+    assertThat(Http.get(base + "/api/any/x", "X-Api-Key", ALPHA_KEY).statusCode()).isEqualTo(200);
+    assertThat(Http.get(base + "/api/any/x", "X-Api-Key", BRAVO_KEY).statusCode()).isEqualTo(403);
+    assertThat(Http.get(base + "/api/any/x", "Authorization", "Bearer " + profile).statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void aRouteWithRequiredClaimsAdmitsOnlyTokensCarryingThem() {
+    JsonObject claims = Tokens.claims("alice", "accounts:read", 300);
+    String acmeTeller =
+        Tokens.sign(
+            TestKeys.primary(),
+            claims.copy().put("tenant", "acme").put("roles", new JsonArray().add("teller")));
+    String acmeOnly = Tokens.sign(TestKeys.primary(), claims.copy().put("tenant", "acme"));
+    String otherTenant =
+        Tokens.sign(
+            TestKeys.primary(),
+            claims.copy().put("tenant", "globex").put("roles", new JsonArray().add("teller")));
+
+    assertThat(
+            Http.get(base + "/api/tenant/x", "Authorization", "Bearer " + acmeTeller).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> missing =
+        Http.get(base + "/api/tenant/x", "Authorization", "Bearer " + acmeOnly);
+    assertThat(missing.statusCode()).isEqualTo(403);
+    assertThat(missing.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(
+            Http.get(base + "/api/tenant/x", "Authorization", "Bearer " + otherTenant).statusCode())
+        .isEqualTo(403);
+  }
+
   // ---- identity headers ----
 
   @Test
