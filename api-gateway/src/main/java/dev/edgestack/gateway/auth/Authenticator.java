@@ -66,6 +66,14 @@ public final class Authenticator {
       return fail(
           route, method, Outcome.BAD_REQUEST, badRequest("Send a bearer token or an API key"));
     }
+    if (hasQueryToken && route.access().queryToken()) {
+      List<String> queryTokens = request.params().getAll(QUERY_TOKEN);
+      if (hasBearer || hasKey || queryTokens.size() > 1) {
+        // RFC 6750 section 2: a client must not use more than one method per request.
+        return fail(route, method, Outcome.BAD_REQUEST, badRequest("Send exactly one credential"));
+      }
+      return bearer(route, BearerCredentials.ofToken(queryTokens.get(0)));
+    }
     if (hasQueryToken && !hasBearer && !hasKey) {
       return fail(
           route,

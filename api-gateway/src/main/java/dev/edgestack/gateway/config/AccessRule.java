@@ -14,9 +14,13 @@ import java.util.Map;
  * scopes: [accounts:read, accounts:admin]
  * scopesMatch: any          # default all
  * claims: {tenant: acme}    # every listed claim must match
+ * queryToken: true          # default false: also take a JWT from ?access_token=
  * </pre>
+ *
+ * <p>{@code queryToken} exists for clients that cannot set headers (WebSocket or EventSource in a
+ * browser); such tokens end up in logs and histories, so it is off unless a route asks for it.
  */
-public record AccessRule(ScopeMatch scopesMatch, Map<String, String> claims) {
+public record AccessRule(ScopeMatch scopesMatch, Map<String, String> claims, boolean queryToken) {
   /** How a route's scopes are matched against the granted ones. */
   public enum ScopeMatch {
     ALL,
@@ -24,7 +28,7 @@ public record AccessRule(ScopeMatch scopesMatch, Map<String, String> claims) {
   }
 
   /** All scopes, no claims: what a route without these keys asks. */
-  public static final AccessRule DEFAULT = new AccessRule(ScopeMatch.ALL, Map.of());
+  public static final AccessRule DEFAULT = new AccessRule(ScopeMatch.ALL, Map.of(), false);
 
   public AccessRule {
     claims = Map.copyOf(claims);
@@ -42,6 +46,10 @@ public record AccessRule(ScopeMatch scopesMatch, Map<String, String> claims) {
         throw node.error("claims", name, "claim names that are not blank");
       }
     }
-    return new AccessRule(match, claims);
+    boolean queryToken = node.bool("queryToken", false);
+    if (queryToken && !auth.acceptsJwt()) {
+      throw node.error("queryToken", true, "queryToken only on routes that accept a jwt");
+    }
+    return new AccessRule(match, claims, queryToken);
   }
 }

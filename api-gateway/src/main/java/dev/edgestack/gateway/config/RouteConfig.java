@@ -103,7 +103,8 @@ public record RouteConfig(
         "compose",
         "maxBodyBytes",
         "scopesMatch",
-        "claims");
+        "claims",
+        "queryToken");
     String id = node.string("id");
     PathTemplate path;
     try {

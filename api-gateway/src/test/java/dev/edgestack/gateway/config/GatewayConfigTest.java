@@ -133,6 +133,9 @@ class GatewayConfigTest {
           timeout on proxy        | upstream: accounts, upstreamPath: /a, timeout: 2s             | routes[0].timeout: "2s"
           bad method              | methods: [FETCH], upstream: accounts, upstreamPath: /a        | routes[0].methods: "FETCH"
           scopes without jwt      | auth: none, scopes: [a], upstream: accounts, upstreamPath: /a | routes[0].scopes: "a"
+          query token without jwt | auth: none, queryToken: true, upstream: accounts, upstreamPath: /a | routes[0].queryToken: "true"
+          claims without jwt      | auth: none, claims: {tenant: a}, upstream: accounts, upstreamPath: /a | routes[0].claims
+          bad scopes match        | scopesMatch: some, upstream: accounts, upstreamPath: /a       | routes[0].scopesMatch: "some"
           unknown route key       | upstream: accounts, upstreamPath: /a, retries: 3              | routes[0].retries: unknown key
           negative body limit     | upstream: accounts, upstreamPath: /a, maxBodyBytes: -1        | routes[0].maxBodyBytes: "-1"
           text body limit         | upstream: accounts, upstreamPath: /a, maxBodyBytes: 1MB       | routes[0].maxBodyBytes: "1MB"

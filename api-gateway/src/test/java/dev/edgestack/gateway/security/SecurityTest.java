@@ -253,6 +253,17 @@ class SecurityTest {
   }
 
   @Test
+  void aRouteThatAllowsQueryTokensTakesExactlyOne() {
+    String token = Tokens.valid("alice", "accounts:read");
+    String url = base + "/api/query/x?access_token=" + token;
+
+    assertThat(subjectSeenUpstream(Http.get(url))).isEqualTo("alice");
+    assertThat(Http.get(url + "&access_token=" + token).statusCode()).isEqualTo(400);
+    assertThat(Http.get(url, "Authorization", "Bearer " + token).statusCode()).isEqualTo(400);
+    assertThat(Http.get(base + "/api/query/x?access_token=not-a-jwt").statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void aTokenWithoutTheRouteScopeIsA403Problem() {
     String token = Tokens.valid("alice", "rates:read");
 
