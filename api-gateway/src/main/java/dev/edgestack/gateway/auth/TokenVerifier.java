@@ -20,10 +20,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Verifies a bearer JWT: the header's {@code alg} must be on the allow-list, its {@code kid} known
- * (an unknown one triggers a rate-limited JWKS refresh), the signature valid, {@code iss}, {@code
- * aud}, {@code exp}, {@code nbf}, {@code iat} acceptable within the clock skew, and {@code sub} and
- * {@code exp} present. Verified tokens are cached until they expire.
+ * Verifies a bearer JWT: it must read strictly as a {@link CompactJwt}, its {@code alg} be on the
+ * allow-list, its {@code kid} known (an unknown one triggers a rate-limited JWKS refresh) and of
+ * that algorithm, the signature valid, {@code iss}, {@code aud} and {@code exp} present and right,
+ * {@code nbf} and {@code iat} not in the future beyond the clock skew, and {@code sub} present.
+ * Verified tokens are cached until they expire.
  */
 public final class TokenVerifier {
   private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]+");
