@@ -9,6 +9,7 @@ import dev.edgestack.gateway.auth.Authorizer;
 import dev.edgestack.gateway.auth.JwksFetcher;
 import dev.edgestack.gateway.auth.JwksKeys;
 import dev.edgestack.gateway.auth.TokenVerifier;
+import dev.edgestack.gateway.auth.TrustedIssuers;
 import dev.edgestack.gateway.compose.Composer;
 import dev.edgestack.gateway.config.GatewayConfig;
 import dev.edgestack.gateway.config.JwtConfig;
@@ -25,13 +26,17 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts an API gateway: reads its config, creates one upstream pool per {@code upstreams} entry,
- * the JWKS keys (readiness {@code jwks}), the cluster member for shared rate limits (readiness
- * {@code cluster}) and the HTTP server running the {@link GatewayPipeline}.
+ * the JWKS keys of each trusted issuer (readiness {@code jwks}, {@code jwks-2}, ...), the cluster
+ * member for shared rate limits (readiness {@code cluster}) and the HTTP server running the {@link
+ * GatewayPipeline}.
  */
 public final class GatewayDeployable implements Deployable {
   private static final String DEFAULT_REALM = "edge-stack";
@@ -79,7 +84,7 @@ public final class GatewayDeployable implements Deployable {
             context,
             new RouteTable(config.routes()),
             new Authenticator(
-                config.jwt().map(jwt -> tokenVerifier(context, jwt)),
+                trustedIssuers(context, config),
                 config.apiKeys().map(ApiKeys::new),
                 realm,
                 authMetrics),
@@ -97,13 +102,23 @@ public final class GatewayDeployable implements Deployable {
         .mapEmpty();
   }
 
-  private TokenVerifier tokenVerifier(EdgeContext context, JwtConfig jwt) {
+  private Optional<TrustedIssuers> trustedIssuers(EdgeContext context, GatewayConfig config) {
+    List<TokenVerifier> verifiers = new ArrayList<>();
+    for (int i = 0; i < config.issuers().size(); i++) {
+      // The first issuer keeps the check name "jwks" that dashboards and tests know.
+      String check = i == 0 ? "jwks" : "jwks-" + (i + 1);
+      verifiers.add(tokenVerifier(context, config.issuers().get(i), check));
+    }
+    return verifiers.isEmpty() ? Optional.empty() : Optional.of(new TrustedIssuers(verifiers));
+  }
+
+  private TokenVerifier tokenVerifier(EdgeContext context, JwtConfig jwt, String check) {
     JwksFetcher fetcher = new JwksFetcher(context.vertx(), jwt);
     JwksKeys keys = new JwksKeys(context.vertx(), jwt, fetcher, clock, context.registry());
     context
         .readiness()
         .register(
-            "jwks",
+            check,
             promise ->
                 promise.complete(
                     keys.loaded()

@@ -23,13 +23,13 @@ import java.util.Optional;
 public final class Authenticator {
   private static final String QUERY_TOKEN = "access_token";
 
-  private final Optional<TokenVerifier> verifier;
+  private final Optional<TrustedIssuers> verifier;
   private final Optional<ApiKeys> apiKeys;
   private final String realm;
   private final AuthMetrics metrics;
 
   public Authenticator(
-      Optional<TokenVerifier> verifier,
+      Optional<TrustedIssuers> verifier,
       Optional<ApiKeys> apiKeys,
       String realm,
       AuthMetrics metrics) {

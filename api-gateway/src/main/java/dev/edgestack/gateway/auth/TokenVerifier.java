@@ -42,6 +42,18 @@ public final class TokenVerifier {
     keys.onKeysRemoved(cache::clear);
   }
 
+  String issuer() {
+    return config.issuer();
+  }
+
+  int maxTokenBytes() {
+    return config.maxTokenBytes();
+  }
+
+  String realm() {
+    return config.realm();
+  }
+
   /** The caller's identity, or a failure: 401 with a Bearer challenge, or 503 without keys. */
   public Future<Identity> verify(String token) {
     Optional<Identity> cached = cache.get(token);

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 public record GatewayConfig(
     Optional<ClusterConfig> cluster,
-    Optional<JwtConfig> jwt,
+    List<JwtConfig> issuers,
     Optional<ApiKeyConfig> apiKeys,
     Map<String, PoolConfig> upstreams,
     Map<String, RateLimitConfig> rateLimits,
@@ -29,6 +29,7 @@ public record GatewayConfig(
   public static final List<String> KEYS = keys();
 
   public GatewayConfig {
+    issuers = List.copyOf(issuers);
     upstreams = Map.copyOf(upstreams);
     rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
     routes = List.copyOf(routes);
@@ -40,11 +41,16 @@ public record GatewayConfig(
     return List.copyOf(keys);
   }
 
+  /** The first (with {@code auth.jwt}, the only) trusted issuer, if any. */
+  public Optional<JwtConfig> jwt() {
+    return issuers.stream().findFirst();
+  }
+
   /** Reads the gateway sections of {@code root}; a {@code ConfigException} names file and key. */
   public static GatewayConfig from(ConfigNode root) {
     root.requireOnly(KEYS.toArray(String[]::new));
-    ConfigNode auth = root.objectOrEmpty("auth").requireOnly("jwt", "apiKeys");
-    Optional<JwtConfig> jwt = auth.optionalObject("jwt").map(JwtConfig::from);
+    ConfigNode auth = root.objectOrEmpty("auth").requireOnly("jwt", "issuers", "apiKeys");
+    List<JwtConfig> issuers = issuers(auth);
     Optional<ApiKeyConfig> apiKeys = auth.optionalObject("apiKeys").map(ApiKeyConfig::from);
 
     Map<String, PoolConfig> upstreams = new LinkedHashMap<>();
@@ -80,7 +86,7 @@ public record GatewayConfig(
                 .filter(policy -> policy.key().needsIdentity())
                 .map(RateLimitConfig::name)
                 .collect(java.util.stream.Collectors.toSet()),
-            jwt.isPresent(),
+            !issuers.isEmpty(),
             apiKeys.isPresent());
     List<RouteConfig> routes = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -91,6 +97,28 @@ public record GatewayConfig(
       }
       routes.add(route);
     }
-    return new GatewayConfig(cluster, jwt, apiKeys, upstreams, rateLimits, routes);
+    return new GatewayConfig(cluster, issuers, apiKeys, upstreams, rateLimits, routes);
+  }
+
+  /** {@code auth.jwt} (one issuer) or {@code auth.issuers} (a list), each issuer named once. */
+  private static List<JwtConfig> issuers(ConfigNode auth) {
+    Optional<JwtConfig> single = auth.optionalObject("jwt").map(JwtConfig::from);
+    List<ConfigNode> nodes = auth.objects("issuers");
+    if (single.isPresent()) {
+      if (!nodes.isEmpty()) {
+        throw auth.error("issuers", null, "either jwt (one issuer) or issuers, not both");
+      }
+      return List.of(single.get());
+    }
+    List<JwtConfig> issuers = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (ConfigNode node : nodes) {
+      JwtConfig issuer = JwtConfig.from(node);
+      if (!names.add(issuer.issuer())) {
+        throw node.error("issuer", issuer.issuer(), "an issuer not listed twice");
+      }
+      issuers.add(issuer);
+    }
+    return issuers;
   }
 }

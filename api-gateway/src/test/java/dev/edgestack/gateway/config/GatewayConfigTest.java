@@ -213,6 +213,51 @@ class GatewayConfigTest {
   }
 
   @Test
+  void readsSeveralIssuersAndRefusesOneListedTwiceOrBothForms() {
+    String issuer = "{issuer: %s, audience: a, jwksUrl: \"http://h/j\", algorithms: [RS256]}";
+    String routes =
+        UPSTREAMS
+            + "routes:\n  - {id: r, path: /a, auth: jwt, upstream: accounts, upstreamPath: /a}\n";
+
+    GatewayConfig two =
+        GatewayConfig.from(
+            parse(
+                COMMON
+                    + "auth:\n  issuers:\n    - "
+                    + issuer.formatted("one")
+                    + "\n    - "
+                    + issuer.formatted("two")
+                    + "\n"
+                    + routes));
+    assertThat(two.issuers()).extracting(JwtConfig::issuer).containsExactly("one", "two");
+
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.from(
+                    parse(
+                        COMMON
+                            + "auth:\n  issuers:\n    - "
+                            + issuer.formatted("one")
+                            + "\n    - "
+                            + issuer.formatted("one")
+                            + "\n"
+                            + routes)))
+        .hasMessageContaining("test.yaml: auth.issuers[1].issuer: \"one\"");
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.from(
+                    parse(
+                        COMMON
+                            + "auth:\n  jwt: "
+                            + issuer.formatted("one")
+                            + "\n  issuers:\n    - "
+                            + issuer.formatted("two")
+                            + "\n"
+                            + routes)))
+        .hasMessageContaining("test.yaml: auth.issuers");
+  }
+
+  @Test
   void rejectsApiKeyRoutesWithoutApiKeys() {
     String yaml =
         COMMON

@@ -50,6 +50,7 @@ class SecurityTest {
 
   private static Vertx vertx;
   private static JwksServer issuer;
+  private static JwksServer partner;
   private static EchoUpstream services;
   private static RunningInstance gateway;
   private static String base;
@@ -59,6 +60,7 @@ class SecurityTest {
     vertx = Vertx.vertx();
     issuer = JwksServer.start(vertx);
     publishUsualKeys();
+    partner = JwksServer.start(vertx, TestKeys.rotated());
     services = EchoUpstream.start(vertx, "services-1");
     gateway = start(issuer.url());
     base = "http://127.0.0.1:" + gateway.httpPort();
@@ -73,12 +75,17 @@ class SecurityTest {
     }
     services.close();
     issuer.close();
+    partner.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static RunningInstance start(String jwksUrl) throws Exception {
     ConfigNode config =
-        ConfigLoader.withVariables(Map.of("JWKS_URL", jwksUrl, "UPSTREAM", services.endpoint()))
+        ConfigLoader.withVariables(
+                Map.of(
+                    "JWKS_URL", jwksUrl,
+                    "PARTNER_JWKS_URL", partner.url(),
+                    "UPSTREAM", services.endpoint()))
             .load(Path.of("src/test/resources/security-test.yaml"));
     return EdgeProcess.start("gateway", config, new GatewayDeployable())
         .toCompletionStage()
@@ -210,6 +217,34 @@ class SecurityTest {
     assertThat(
             subjectSeenUpstream(Http.get(base + "/api/jwt/x", "Authorization", "Bearer " + ps256)))
         .isEqualTo("bob");
+  }
+
+  @Test
+  void eachIssuerVerifiesOnlyWithItsOwnKeysAndAudience() {
+    JsonObject partnerClaims =
+        Tokens.claims("carol", "accounts:read", 300)
+            .put("iss", "https://partner.example")
+            .put("aud", "partner-api");
+    String fromPartner = Tokens.sign(TestKeys.rotated(), partnerClaims);
+    String partnerClaimsPrimaryKey = Tokens.sign(TestKeys.primary(), partnerClaims);
+    String partnerKeyPrimaryClaims =
+        Tokens.sign(TestKeys.rotated(), Tokens.claims("carol", "accounts:read", 300));
+    String partnerWithPrimaryAudience =
+        Tokens.sign(TestKeys.rotated(), partnerClaims.copy().put("aud", Tokens.AUDIENCE));
+    String unknownIssuer =
+        Tokens.sign(
+            TestKeys.primary(),
+            Tokens.claims("carol", "accounts:read", 300).put("iss", "https://elsewhere"));
+
+    assertThat(subjectSeenUpstream(get("/api/jwt/x", fromPartner))).isEqualTo("carol");
+    assertThat(get("/api/jwt/x", partnerClaimsPrimaryKey).statusCode()).isEqualTo(401);
+    assertThat(get("/api/jwt/x", partnerKeyPrimaryClaims).statusCode()).isEqualTo(401);
+    assertThat(get("/api/jwt/x", partnerWithPrimaryAudience).statusCode()).isEqualTo(401);
+    assertThat(get("/api/jwt/x", unknownIssuer).statusCode()).isEqualTo(401);
+  }
+
+  private static HttpResponse<String> get(String path, String token) {
+    return Http.get(base + path, "Authorization", "Bearer " + token);
   }
 
   // ---- the Authorization header ----
