@@ -8,6 +8,7 @@ import dev.edgestack.gateway.auth.Authenticator;
 import dev.edgestack.gateway.auth.Authorizer;
 import dev.edgestack.gateway.auth.JwksFetcher;
 import dev.edgestack.gateway.auth.JwksKeys;
+import dev.edgestack.gateway.auth.JwksSource;
 import dev.edgestack.gateway.auth.TokenVerifier;
 import dev.edgestack.gateway.auth.TrustedIssuers;
 import dev.edgestack.gateway.compose.Composer;
@@ -113,8 +114,14 @@ public final class GatewayDeployable implements Deployable {
   }
 
   private TokenVerifier tokenVerifier(EdgeContext context, JwtConfig jwt, String check) {
-    JwksFetcher fetcher = new JwksFetcher(context.vertx(), jwt);
-    JwksKeys keys = new JwksKeys(context.vertx(), jwt, fetcher, clock, context.registry());
+    Optional<JwksFetcher> fetcher = jwt.jwksUrl().map(url -> new JwksFetcher(context.vertx(), jwt));
+    JwksKeys keys =
+        new JwksKeys(
+            context.vertx(),
+            jwt,
+            fetcher.<JwksSource>map(f -> f).orElseGet(() -> JwksFetcher.staticKeys(jwt)),
+            clock,
+            context.registry());
     context
         .readiness()
         .register(
@@ -127,7 +134,7 @@ public final class GatewayDeployable implements Deployable {
     context.closeOnShutdown(
         () -> {
           keys.close();
-          fetcher.close();
+          fetcher.ifPresent(JwksFetcher::close);
           return Future.succeededFuture();
         });
     keys.start();

@@ -181,7 +181,8 @@ public final class JwksKeys {
   }
 
   private Optional<KeySet> install(JsonObject document) {
-    List<JsonObject> keys = JwksDocument.usableKeys(document, config.algorithms());
+    List<JsonObject> keys =
+        JwksDocument.usableKeys(document, config.algorithms(), config.jwksUrl().isEmpty());
     if (keys.isEmpty()) {
       throw new IllegalStateException(
           "the JWKS holds no signature key for algorithms " + config.algorithms());
@@ -200,7 +201,7 @@ public final class JwksKeys {
     KeySet previous = current.getAndSet(next);
     refreshed.increment();
     if (previous == null || failing.compareAndSet(true, false)) {
-      LOG.info("JWKS loaded from {}: {} usable key(s) {}", config.jwksUrl(), next.size(), keyIds);
+      LOG.info("JWKS loaded from {}: {} usable key(s) {}", config.keySource(), next.size(), keyIds);
     }
     if (previous != null && !keyIds.containsAll(previous.keyIds())) {
       onKeysRemoved.run();
@@ -222,7 +223,7 @@ public final class JwksKeys {
       KeySet keys = current.get();
       LOG.warn(
           "JWKS refresh from {} failed ({}); {}",
-          config.jwksUrl(),
+          config.keySource(),
           cause.getMessage(),
           keys == null
               ? "no keys yet: routes with auth jwt answer 503 until a fetch succeeds"

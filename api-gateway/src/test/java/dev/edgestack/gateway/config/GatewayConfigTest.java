@@ -168,6 +168,10 @@ class GatewayConfigTest {
           hmac algorithm           | jwt: {issuer: i, audience: a, jwksUrl: "http://h/j", algorithms: [HS256]} | auth.jwt.algorithms: "HS256"
           relative jwks url        | jwt: {issuer: i, audience: a, jwksUrl: /jwks, algorithms: [RS256]}        | auth.jwt.jwksUrl: "/jwks"
           missing issuer           | jwt: {audience: a, jwksUrl: "http://h/j", algorithms: [RS256]}            | auth.jwt.issuer: missing
+          short hmac secret        | jwt: {issuer: i, audience: a, algorithms: [HS256], keys: [{kid: k, alg: HS256, secret: short}]} | auth.jwt.keys[0].secret
+          key of another alg       | jwt: {issuer: i, audience: a, algorithms: [HS256], keys: [{kid: k, alg: RS256, kty: RSA}]}     | auth.jwt.keys[0].alg: "RS256"
+          jwks url and keys        | jwt: {issuer: i, audience: a, jwksUrl: "http://h/j", algorithms: [RS256], keys: [{kid: k, alg: RS256}]} | auth.jwt.jwksUrl
+          neither url nor keys     | jwt: {issuer: i, audience: a, algorithms: [RS256]}                        | auth.jwt.jwksUrl
           """)
   void rejectsABadJwtSection(String name, String jwt, String message) {
     String yaml =

@@ -243,6 +243,22 @@ class SecurityTest {
     assertThat(get("/api/jwt/x", unknownIssuer).statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void anHmacIssuerAcceptsOnlyItsConfiguredSecret() {
+    JsonObject claims =
+        Tokens.claims("dave", "accounts:read", 300)
+            .put("iss", "https://hmac.example")
+            .put("aud", "hmac-api");
+    byte[] secret = "0123456789abcdef0123456789abcdef-hmac".getBytes(StandardCharsets.UTF_8);
+    byte[] wrong = "0123456789abcdef0123456789abcdef-HMAC".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(subjectSeenUpstream(get("/api/jwt/x", Tokens.hs256(secret, "h1", claims))))
+        .isEqualTo("dave");
+    assertThat(get("/api/jwt/x", Tokens.hs256(wrong, "h1", claims)).statusCode()).isEqualTo(401);
+    assertThat(get("/api/jwt/x", Tokens.sign(TestKeys.primary(), claims)).statusCode())
+        .isEqualTo(401);
+  }
+
   private static HttpResponse<String> get(String path, String token) {
     return Http.get(base + path, "Authorization", "Bearer " + token);
   }
