@@ -3,12 +3,16 @@ package dev.edgestack.gateway;
 import dev.edgestack.balancer.PoolConfig;
 import dev.edgestack.balancer.Ticker;
 import dev.edgestack.balancer.vertx.UpstreamPool;
+import dev.edgestack.gateway.auth.ApiKeys;
+import dev.edgestack.gateway.auth.AuthMetrics;
 import dev.edgestack.gateway.auth.Authenticator;
 import dev.edgestack.gateway.auth.Authorizer;
 import dev.edgestack.gateway.auth.JwksFetcher;
 import dev.edgestack.gateway.auth.JwksKeys;
+import dev.edgestack.gateway.auth.JwksSource;
 import dev.edgestack.gateway.auth.TokenVerifier;
 import dev.edgestack.gateway.breaker.CircuitBreakers;
+import dev.edgestack.gateway.auth.TrustedIssuers;
 import dev.edgestack.gateway.compose.Composer;
 import dev.edgestack.gateway.config.GatewayConfig;
 import dev.edgestack.gateway.config.JwtConfig;
@@ -26,15 +30,19 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.random.RandomGenerator;
+import java.util.Optional;
 
 /**
  * Starts an API gateway: reads its config, creates one upstream pool per {@code upstreams} entry,
- * the JWKS keys (readiness {@code jwks}), the cluster member for shared rate limits (readiness
- * {@code cluster}) and the HTTP server running the {@link GatewayPipeline}.
+ * the JWKS keys of each trusted issuer (readiness {@code jwks}, {@code jwks-2}, ...), the cluster
+ * member for shared rate limits (readiness {@code cluster}) and the HTTP server running the {@link
+ * GatewayPipeline}.
  */
 public final class GatewayDeployable implements Deployable {
   private static final String DEFAULT_REALM = "edge-stack";
@@ -86,12 +94,17 @@ public final class GatewayDeployable implements Deployable {
           rateLimiter.close();
           return Future.succeededFuture();
         });
+    AuthMetrics authMetrics = new AuthMetrics(context.registry());
     GatewayPipeline pipeline =
         new GatewayPipeline(
             context,
             new RouteTable(config.routes()),
-            new Authenticator(config.jwt().map(jwt -> tokenVerifier(context, jwt)), realm),
-            new Authorizer(realm),
+            new Authenticator(
+                trustedIssuers(context, config),
+                config.apiKeys().map(ApiKeys::new),
+                realm,
+                authMetrics),
+            new Authorizer(realm, authMetrics),
             rateLimiter,
             new Forwarder(pools, breakers, random),
             new Composer(context.vertx(), pools, context.forwarded(), breakers, context.registry()),
@@ -106,13 +119,29 @@ public final class GatewayDeployable implements Deployable {
         .mapEmpty();
   }
 
-  private TokenVerifier tokenVerifier(EdgeContext context, JwtConfig jwt) {
-    JwksFetcher fetcher = new JwksFetcher(context.vertx(), jwt);
-    JwksKeys keys = new JwksKeys(context.vertx(), jwt, fetcher, clock, context.registry());
+  private Optional<TrustedIssuers> trustedIssuers(EdgeContext context, GatewayConfig config) {
+    List<TokenVerifier> verifiers = new ArrayList<>();
+    for (int i = 0; i < config.issuers().size(); i++) {
+      // The first issuer keeps the check name "jwks" that dashboards and tests know.
+      String check = i == 0 ? "jwks" : "jwks-" + (i + 1);
+      verifiers.add(tokenVerifier(context, config.issuers().get(i), check));
+    }
+    return verifiers.isEmpty() ? Optional.empty() : Optional.of(new TrustedIssuers(verifiers));
+  }
+
+  private TokenVerifier tokenVerifier(EdgeContext context, JwtConfig jwt, String check) {
+    Optional<JwksFetcher> fetcher = jwt.jwksUrl().map(url -> new JwksFetcher(context.vertx(), jwt));
+    JwksKeys keys =
+        new JwksKeys(
+            context.vertx(),
+            jwt,
+            fetcher.<JwksSource>map(f -> f).orElseGet(() -> JwksFetcher.staticKeys(jwt)),
+            clock,
+            context.registry());
     context
         .readiness()
         .register(
-            "jwks",
+            check,
             promise ->
                 promise.complete(
                     keys.loaded()
@@ -121,7 +150,7 @@ public final class GatewayDeployable implements Deployable {
     context.closeOnShutdown(
         () -> {
           keys.close();
-          fetcher.close();
+          fetcher.ifPresent(JwksFetcher::close);
           return Future.succeededFuture();
         });
     keys.start();

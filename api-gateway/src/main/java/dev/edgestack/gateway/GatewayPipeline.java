@@ -125,7 +125,7 @@ final class GatewayPipeline {
 
   private Future<GatewayRequest> authenticate(GatewayRequest request) {
     return authenticator
-        .authenticate(request.route(), request.request().headers())
+        .authenticate(request.route(), request.request())
         .map(request::withIdentity);
   }
 

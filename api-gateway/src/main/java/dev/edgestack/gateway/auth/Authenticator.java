@@ -1,51 +1,164 @@
 package dev.edgestack.gateway.auth;
 
+import dev.edgestack.gateway.auth.AuthMetrics.Outcome;
 import dev.edgestack.gateway.config.AuthMode;
 import dev.edgestack.gateway.config.RouteConfig;
+import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The authentication step: public routes pass with no identity; JWT routes need exactly one {@code
- * Authorization: Bearer} header with a valid token (401 with a challenge otherwise, 400 for two
- * headers).
+ * The authentication step. Public routes pass with no identity. Other routes need what their {@link
+ * AuthMode} accepts: exactly one {@code Authorization: Bearer} header with a valid JWT, and/or
+ * exactly one API key header; 401 with a challenge otherwise, 400 for a repeated header or for both
+ * credentials at once. A token in the query string ({@code access_token}) is never accepted: it
+ * would end up in access logs and browser histories. The API key header is removed once read, so
+ * the key never reaches an upstream.
  */
 public final class Authenticator {
-  private final Optional<TokenVerifier> verifier;
-  private final String realm;
+  private static final String QUERY_TOKEN = "access_token";
 
-  public Authenticator(Optional<TokenVerifier> verifier, String realm) {
+  private final Optional<TrustedIssuers> verifier;
+  private final Optional<ApiKeys> apiKeys;
+  private final String realm;
+  private final AuthMetrics metrics;
+
+  public Authenticator(
+      Optional<TrustedIssuers> verifier,
+      Optional<ApiKeys> apiKeys,
+      String realm,
+      AuthMetrics metrics) {
     this.verifier = verifier;
+    this.apiKeys = apiKeys;
     this.realm = realm;
+    this.metrics = metrics;
   }
 
-  public Future<Optional<Identity>> authenticate(RouteConfig route, MultiMap requestHeaders) {
-    if (route.auth() == AuthMode.NONE) {
+  public Future<Optional<Identity>> authenticate(RouteConfig route, HttpServerRequest request) {
+    AuthMode mode = route.auth();
+    if (mode == AuthMode.NONE) {
       return Future.succeededFuture(Optional.empty());
     }
-    if (verifier.isEmpty()) {
+    String method = ConfigNode.spelling(mode);
+    if ((mode.acceptsJwt() && verifier.isEmpty()) || (mode.acceptsApiKey() && apiKeys.isEmpty())) {
       // Config validation forbids this; answering 500 beats letting the request through.
       return Future.failedFuture(
-          EdgeFailure.of(FailureKind.INTERNAL, "Route " + route.id() + " has no JWT verifier"));
+          EdgeFailure.of(FailureKind.INTERNAL, "Route " + route.id() + " has no verifier"));
     }
-    BearerCredentials credentials = BearerCredentials.from(requestHeaders);
+    MultiMap headers = request.headers();
+    List<String> keyValues = apiKeys.map(keys -> headers.getAll(keys.header())).orElse(List.of());
+    apiKeys.ifPresent(keys -> headers.remove(keys.header()));
+    BearerCredentials bearer = BearerCredentials.from(headers);
+    boolean hasQueryToken = request.params().contains(QUERY_TOKEN);
+
+    if (bearer.kind() == BearerCredentials.Kind.DUPLICATE || keyValues.size() > 1) {
+      return fail(
+          route, method, Outcome.BAD_REQUEST, badRequest("A credential header is repeated"));
+    }
+    boolean hasBearer = bearer.kind() != BearerCredentials.Kind.MISSING;
+    boolean hasKey = !keyValues.isEmpty();
+    if (mode == AuthMode.JWT_OR_API_KEY && hasKey && hasBearer) {
+      return fail(
+          route, method, Outcome.BAD_REQUEST, badRequest("Send a bearer token or an API key"));
+    }
+    if (hasQueryToken && route.access().queryToken()) {
+      List<String> queryTokens = request.params().getAll(QUERY_TOKEN);
+      if (hasBearer || hasKey || queryTokens.size() > 1) {
+        // RFC 6750 section 2: a client must not use more than one method per request.
+        return fail(route, method, Outcome.BAD_REQUEST, badRequest("Send exactly one credential"));
+      }
+      return bearer(route, BearerCredentials.ofToken(queryTokens.get(0)));
+    }
+    if (hasQueryToken && !hasBearer && !hasKey) {
+      return fail(
+          route,
+          method,
+          Outcome.INVALID,
+          unauthenticated("Tokens in the query string are not accepted", Optional.empty()));
+    }
+    if (mode.acceptsApiKey() && hasKey) {
+      return apiKey(route, keyValues.get(0));
+    }
+    if (mode.acceptsJwt()) {
+      return bearer(route, bearer);
+    }
+    return fail(route, Identity.API_KEY, Outcome.MISSING, missingKey());
+  }
+
+  private Future<Optional<Identity>> bearer(RouteConfig route, BearerCredentials credentials) {
     return switch (credentials.kind()) {
       case MISSING, OTHER_SCHEME ->
-          Future.failedFuture(
-              EdgeFailure.of(FailureKind.UNAUTHENTICATED, "A bearer token is required")
-                  .withHeader(Challenges.HEADER, Challenges.bearer(realm)));
+          fail(
+              route,
+              Identity.JWT,
+              Outcome.MISSING,
+              unauthenticated("A bearer token is required", Optional.empty()));
       case DUPLICATE ->
-          Future.failedFuture(
-              EdgeFailure.of(FailureKind.BAD_REQUEST, "More than one Authorization header"));
+          fail(route, Identity.JWT, Outcome.BAD_REQUEST, badRequest("More than one Authorization"));
       case MALFORMED ->
-          Future.failedFuture(
-              EdgeFailure.of(FailureKind.UNAUTHENTICATED, "Malformed bearer token")
-                  .withHeader(
-                      Challenges.HEADER, Challenges.invalidToken(realm, "malformed token")));
-      case PRESENT -> verifier.get().verify(credentials.token().orElseThrow()).map(Optional::of);
+          fail(
+              route,
+              Identity.JWT,
+              Outcome.INVALID,
+              unauthenticated("Malformed bearer token", Optional.of("malformed token")));
+      case PRESENT ->
+          verifier
+              .get()
+              .verify(credentials.token().orElseThrow())
+              .<Optional<Identity>>map(Optional::of)
+              .onFailure(
+                  error ->
+                      metrics.record(
+                          route.id(),
+                          Identity.JWT,
+                          error instanceof EdgeFailure failure
+                                  && failure.kind() == FailureKind.UNAVAILABLE
+                              ? Outcome.UNAVAILABLE
+                              : Outcome.INVALID));
     };
+  }
+
+  private Future<Optional<Identity>> apiKey(RouteConfig route, String key) {
+    Optional<Identity> identity = apiKeys.get().identify(key.trim());
+    if (identity.isEmpty()) {
+      return fail(
+          route,
+          Identity.API_KEY,
+          Outcome.INVALID,
+          EdgeFailure.of(FailureKind.UNAUTHENTICATED, "Unknown API key")
+              .withHeader(Challenges.HEADER, apiKeyChallenge()));
+    }
+    return Future.succeededFuture(identity);
+  }
+
+  private EdgeFailure missingKey() {
+    return EdgeFailure.of(
+            FailureKind.UNAUTHENTICATED, "An API key is required in " + apiKeys.get().header())
+        .withHeader(Challenges.HEADER, apiKeyChallenge());
+  }
+
+  private String apiKeyChallenge() {
+    return "ApiKey realm=\"" + realm + "\", header=\"" + apiKeys.get().header() + "\"";
+  }
+
+  private EdgeFailure unauthenticated(String detail, Optional<String> error) {
+    return EdgeFailure.of(FailureKind.UNAUTHENTICATED, detail)
+        .withHeader(
+            Challenges.HEADER,
+            error.map(e -> Challenges.invalidToken(realm, e)).orElse(Challenges.bearer(realm)));
+  }
+
+  private static EdgeFailure badRequest(String detail) {
+    return EdgeFailure.of(FailureKind.BAD_REQUEST, detail);
+  }
+
+  private <T> Future<T> fail(RouteConfig route, String method, Outcome outcome, EdgeFailure error) {
+    metrics.record(route.id(), method, outcome);
+    return Future.failedFuture(error);
   }
 }

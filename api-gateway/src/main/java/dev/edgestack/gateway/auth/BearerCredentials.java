@@ -23,6 +23,13 @@ record BearerCredentials(Kind kind, Optional<String> token) {
     PRESENT
   }
 
+  /** A token taken from elsewhere than the header (a route's query parameter). */
+  static BearerCredentials ofToken(String token) {
+    return B64TOKEN.matcher(token).matches()
+        ? new BearerCredentials(Kind.PRESENT, Optional.of(token))
+        : new BearerCredentials(Kind.MALFORMED, Optional.empty());
+  }
+
   static BearerCredentials from(MultiMap headers) {
     List<String> values = headers.getAll("Authorization");
     if (values.isEmpty()) {

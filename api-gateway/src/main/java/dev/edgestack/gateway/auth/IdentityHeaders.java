@@ -8,7 +8,11 @@ import java.util.Optional;
 
 /**
  * The headers that tell an upstream who the caller is. Only the gateway may set them: every header
- * starting with {@code X-Auth-} is removed from client requests before anything else looks at them.
+ * starting with {@code X-Auth-} is removed from client requests before anything else looks at them,
+ * and so is any spelling with underscores ({@code X_Auth_Subject}), which some servers and CGI
+ * bridges read as the same header. A client that names an identity header in {@code Connection}
+ * cannot make a hop drop the gateway's copy: Connection is never forwarded, and the gateway sets
+ * the identity headers after the hop-by-hop ones are removed.
  */
 public final class IdentityHeaders {
   public static final String SUBJECT = "X-Auth-Subject";
@@ -18,11 +22,11 @@ public final class IdentityHeaders {
 
   private IdentityHeaders() {}
 
-  /** Removes every {@code X-Auth-*} header, whatever its case. */
+  /** Removes every {@code X-Auth-*} header, whatever its case or its use of underscores. */
   public static void strip(MultiMap headers) {
     List<String> names = new ArrayList<>();
     for (String name : headers.names()) {
-      if (name.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {
+      if (name.toLowerCase(Locale.ROOT).replace('_', '-').startsWith(PREFIX)) {
         names.add(name);
       }
     }

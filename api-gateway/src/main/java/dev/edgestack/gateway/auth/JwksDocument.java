@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Picks the usable keys of a JWKS document: signature keys of an asymmetric type whose algorithm
- * (stated, or the type's default) is on the allow-list. Symmetric ({@code oct}) keys never are.
+ * (stated, or the type's default) is on the allow-list. Symmetric ({@code oct}) keys only when they
+ * come from the gateway's own config, never from a fetched JWKS.
  */
 final class JwksDocument {
   private static final Map<String, String> DEFAULT_ALGORITHM =
@@ -16,7 +17,11 @@ final class JwksDocument {
 
   private JwksDocument() {}
 
-  static List<JsonObject> usableKeys(JsonObject document, List<String> algorithms) {
+  /**
+   * With {@code symmetric}, {@code oct} keys count too: only for keys from the gateway's config.
+   */
+  static List<JsonObject> usableKeys(
+      JsonObject document, List<String> algorithms, boolean symmetric) {
     List<JsonObject> usable = new ArrayList<>();
     Object keys = document.getValue("keys");
     if (!(keys instanceof JsonArray array)) {
@@ -28,14 +33,16 @@ final class JwksDocument {
       }
       Object kty = key.getValue("kty");
       Object use = key.getValue("use");
-      if (!(kty instanceof String type) || !DEFAULT_ALGORITHM.containsKey(type)) {
+      boolean oct = symmetric && "oct".equals(kty) && key.getValue("alg") instanceof String;
+      if (!oct && (!(kty instanceof String type) || !DEFAULT_ALGORITHM.containsKey(type))) {
         continue;
       }
       if (use != null && !"sig".equals(use)) {
         continue;
       }
       Object alg = key.getValue("alg");
-      String algorithm = alg instanceof String stated ? stated : DEFAULT_ALGORITHM.get(type);
+      String algorithm =
+          alg instanceof String stated ? stated : DEFAULT_ALGORITHM.get((String) kty);
       if (algorithms.contains(algorithm)) {
         usable.add(key.copy().put("alg", algorithm));
       }

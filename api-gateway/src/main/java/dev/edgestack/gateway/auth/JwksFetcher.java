@@ -15,6 +15,13 @@ import java.util.concurrent.TimeoutException;
 
 /** Fetches the issuer's JWKS over HTTP(S), each attempt within {@code fetchTimeout}. */
 public final class JwksFetcher implements JwksSource {
+  /** The static keys of an issuer without a JWKS URL, as a JWKS document. */
+  public static JwksSource staticKeys(JwtConfig config) {
+    JsonObject document =
+        new JsonObject().put("keys", new io.vertx.core.json.JsonArray(config.staticKeys()));
+    return () -> Future.succeededFuture(document.copy());
+  }
+
   private static final int MAX_BYTES = 512 * 1024;
 
   private final Vertx vertx;
@@ -40,7 +47,7 @@ public final class JwksFetcher implements JwksSource {
     long timeoutMillis = Math.max(1, config.fetchTimeout().toMillis());
     Future<HttpResponse<Buffer>> response =
         client
-            .getAbs(config.jwksUrl().toString())
+            .getAbs(config.jwksUrl().orElseThrow().toString())
             .putHeader("Accept", "application/json")
             .timeout(timeoutMillis)
             .send();

@@ -13,8 +13,10 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,16 +57,18 @@ public final class JwksKeys {
     this.config = config;
     this.source = source;
     this.clock = clock;
-    this.refreshed = refreshCounter(registry, "success");
-    this.refreshFailed = refreshCounter(registry, "failure");
+    this.refreshed = refreshCounter(registry, config.issuer(), "success");
+    this.refreshFailed = refreshCounter(registry, config.issuer(), "failure");
     Gauge.builder("edge_jwks_keys", current, ref -> ref.get() == null ? 0 : ref.get().size())
         .description("Usable signing keys currently loaded from the JWKS")
+        .tag("issuer", config.issuer())
         .register(registry);
   }
 
-  private static Counter refreshCounter(MeterRegistry registry, String outcome) {
+  private static Counter refreshCounter(MeterRegistry registry, String issuer, String outcome) {
     return Counter.builder("edge_jwks_refreshes")
-        .description("JWKS fetches by outcome")
+        .description("JWKS fetches by issuer and outcome")
+        .tag("issuer", issuer)
         .tag("outcome", outcome)
         .register(registry);
   }
@@ -177,20 +181,27 @@ public final class JwksKeys {
   }
 
   private Optional<KeySet> install(JsonObject document) {
-    List<JsonObject> keys = JwksDocument.usableKeys(document, config.algorithms());
+    List<JsonObject> keys =
+        JwksDocument.usableKeys(document, config.algorithms(), config.jwksUrl().isEmpty());
     if (keys.isEmpty()) {
       throw new IllegalStateException(
           "the JWKS holds no signature key for algorithms " + config.algorithms());
     }
-    Set<String> keyIds = new HashSet<>();
-    keys.forEach(key -> Optional.ofNullable(key.getString("kid")).ifPresent(keyIds::add));
+    Map<String, String> algorithmByKeyId = new HashMap<>();
+    Set<String> algorithms = new HashSet<>();
+    for (JsonObject key : keys) {
+      algorithms.add(key.getString("alg"));
+      Optional.ofNullable(key.getString("kid"))
+          .ifPresent(kid -> algorithmByKeyId.put(kid, key.getString("alg")));
+    }
+    Set<String> keyIds = algorithmByKeyId.keySet();
     JWTAuth verifier =
         JWTAuth.create(vertx, new JWTAuthOptions().setJwks(keys).setJWTOptions(jwtOptions()));
-    KeySet next = new KeySet(verifier, keyIds, keys.size());
+    KeySet next = new KeySet(verifier, algorithmByKeyId, algorithms, keys.size());
     KeySet previous = current.getAndSet(next);
     refreshed.increment();
     if (previous == null || failing.compareAndSet(true, false)) {
-      LOG.info("JWKS loaded from {}: {} usable key(s) {}", config.jwksUrl(), next.size(), keyIds);
+      LOG.info("JWKS loaded from {}: {} usable key(s) {}", config.keySource(), next.size(), keyIds);
     }
     if (previous != null && !keyIds.containsAll(previous.keyIds())) {
       onKeysRemoved.run();
@@ -212,7 +223,7 @@ public final class JwksKeys {
       KeySet keys = current.get();
       LOG.warn(
           "JWKS refresh from {} failed ({}); {}",
-          config.jwksUrl(),
+          config.keySource(),
           cause.getMessage(),
           keys == null
               ? "no keys yet: routes with auth jwt answer 503 until a fetch succeeds"

@@ -14,13 +14,14 @@ import java.util.Set;
 
 /**
  * The gateway's own configuration, read and validated once at start-up: the cluster for shared rate
- * limits, JWT verification, upstream pools (each with an optional {@code circuitBreaker}, see
- * {@link CircuitBreakerConfig}), rate-limit policies and routes (first match wins, in file order).
- * Every reference between sections is checked here.
+ * limits, JWT verification, API keys, upstream pools (each with an optional {@code
+ * circuitBreaker}, see {@link CircuitBreakerConfig}), rate-limit policies and routes. Every
+ * reference between sections is checked here.
  */
 public record GatewayConfig(
     Optional<ClusterConfig> cluster,
-    Optional<JwtConfig> jwt,
+    List<JwtConfig> issuers,
+    Optional<ApiKeyConfig> apiKeys,
     Map<String, PoolConfig> upstreams,
     Map<String, RateLimitConfig> rateLimits,
     List<RouteConfig> routes,
@@ -32,20 +33,11 @@ public record GatewayConfig(
   private static final String CIRCUIT_BREAKER = "circuitBreaker";
 
   public GatewayConfig {
+    issuers = List.copyOf(issuers);
     upstreams = Map.copyOf(upstreams);
     rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
     routes = List.copyOf(routes);
     circuitBreakers = Map.copyOf(circuitBreakers);
-  }
-
-  /** A gateway without circuit breakers. */
-  public GatewayConfig(
-      Optional<ClusterConfig> cluster,
-      Optional<JwtConfig> jwt,
-      Map<String, PoolConfig> upstreams,
-      Map<String, RateLimitConfig> rateLimits,
-      List<RouteConfig> routes) {
-    this(cluster, jwt, upstreams, rateLimits, routes, Map.of());
   }
 
   private static List<String> keys() {
@@ -54,11 +46,17 @@ public record GatewayConfig(
     return List.copyOf(keys);
   }
 
+  /** The first (with {@code auth.jwt}, the only) trusted issuer, if any. */
+  public Optional<JwtConfig> jwt() {
+    return issuers.stream().findFirst();
+  }
+
   /** Reads the gateway sections of {@code root}; a {@code ConfigException} names file and key. */
   public static GatewayConfig from(ConfigNode root) {
     root.requireOnly(KEYS.toArray(String[]::new));
-    Optional<JwtConfig> jwt =
-        root.objectOrEmpty("auth").requireOnly("jwt").optionalObject("jwt").map(JwtConfig::from);
+    ConfigNode auth = root.objectOrEmpty("auth").requireOnly("jwt", "issuers", "apiKeys");
+    List<JwtConfig> issuers = issuers(auth);
+    Optional<ApiKeyConfig> apiKeys = auth.optionalObject("apiKeys").map(ApiKeyConfig::from);
 
     Map<String, PoolConfig> upstreams = new LinkedHashMap<>();
     Map<String, CircuitBreakerConfig> circuitBreakers = new LinkedHashMap<>();
@@ -99,7 +97,8 @@ public record GatewayConfig(
                 .filter(policy -> policy.key().needsIdentity())
                 .map(RateLimitConfig::name)
                 .collect(java.util.stream.Collectors.toSet()),
-            jwt.isPresent());
+            !issuers.isEmpty(),
+            apiKeys.isPresent());
     List<RouteConfig> routes = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (ConfigNode node : routeNodes) {
@@ -109,6 +108,29 @@ public record GatewayConfig(
       }
       routes.add(route);
     }
-    return new GatewayConfig(cluster, jwt, upstreams, rateLimits, routes, circuitBreakers);
+    return new GatewayConfig(
+        cluster, issuers, apiKeys, upstreams, rateLimits, routes, circuitBreakers);
+  }
+
+  /** {@code auth.jwt} (one issuer) or {@code auth.issuers} (a list), each issuer named once. */
+  private static List<JwtConfig> issuers(ConfigNode auth) {
+    Optional<JwtConfig> single = auth.optionalObject("jwt").map(JwtConfig::from);
+    List<ConfigNode> nodes = auth.objects("issuers");
+    if (single.isPresent()) {
+      if (!nodes.isEmpty()) {
+        throw auth.error("issuers", null, "either jwt (one issuer) or issuers, not both");
+      }
+      return List.of(single.get());
+    }
+    List<JwtConfig> issuers = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (ConfigNode node : nodes) {
+      JwtConfig issuer = JwtConfig.from(node);
+      if (!names.add(issuer.issuer())) {
+        throw node.error("issuer", issuer.issuer(), "an issuer not listed twice");
+      }
+      issuers.add(issuer);
+    }
+    return issuers;
   }
 }

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *   upstreamPath: /accounts/{id}
  *   maxBodyBytes: 1048576   # optional: a larger body is a 413 (declared or streamed)
  *   timeout: 2s             # optional: no answer within it (retries included) is a 504
+ *   scopesMatch: all        # or any
+ *   claims: {tenant: acme}  # optional: claim values a JWT must carry
  * </pre>
  */
 public record RouteConfig(
@@ -40,7 +42,8 @@ public record RouteConfig(
     List<String> rateLimits,
     RouteTarget target,
     OptionalLong maxBodyBytes,
-    RouteRules rules) {
+    RouteRules rules,
+    AccessRule access) {
   private static final List<String> METHODS =
       List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
   // RFC 6750 scope-token characters.
@@ -52,9 +55,10 @@ public record RouteConfig(
     rateLimits = List.copyOf(rateLimits);
     Objects.requireNonNull(maxBodyBytes, "maxBodyBytes");
     Objects.requireNonNull(rules, "rules");
+    Objects.requireNonNull(access, "access");
   }
 
-  /** A route without routing rules (conditions, priority, CORS, header edits). */
+  /** A route without routing rules, whose scopes are all required and that asks for no claims. */
   public RouteConfig(
       String id,
       PathTemplate path,
@@ -64,7 +68,17 @@ public record RouteConfig(
       List<String> rateLimits,
       RouteTarget target,
       OptionalLong maxBodyBytes) {
-    this(id, path, methods, auth, scopes, rateLimits, target, maxBodyBytes, RouteRules.NONE);
+    this(
+        id,
+        path,
+        methods,
+        auth,
+        scopes,
+        rateLimits,
+        target,
+        maxBodyBytes,
+        RouteRules.NONE,
+        AccessRule.DEFAULT);
   }
 
   /** A route without a body limit, as routes were before {@code maxBodyBytes}. */
@@ -81,7 +95,11 @@ public record RouteConfig(
 
   /** Names the route may refer to; everything else is an error naming the key. */
   record Known(
-      Set<String> upstreams, Set<String> rateLimits, Set<String> identityLimits, boolean jwt) {}
+      Set<String> upstreams,
+      Set<String> rateLimits,
+      Set<String> identityLimits,
+      boolean jwt,
+      boolean apiKeys) {}
 
   static RouteConfig from(ConfigNode node, Known known) {
     List<String> keys =
@@ -99,7 +117,7 @@ public record RouteConfig(
                 "compose",
                 "maxBodyBytes"));
     keys.addAll(List.of(RouteRules.KEYS));
-    keys.addAll(List.of("split", "sticky"));
+    keys.addAll(List.of("split", "sticky", "scopesMatch", "claims", "queryToken"));
     node.requireOnly(keys.toArray(String[]::new));
     String id = node.string("id");
     PathTemplate path;
@@ -112,14 +130,17 @@ public record RouteConfig(
           "a path template such as /api/accounts/{id}: " + e.getMessage());
     }
     if (!node.has("auth")) {
-      throw node.error("auth", null, "none or jwt");
+      throw node.error("auth", null, "none, jwt, api-key or jwt-or-api-key");
     }
     AuthMode auth = node.enumValue("auth", AuthMode.class, AuthMode.JWT);
-    if (auth == AuthMode.JWT && !known.jwt()) {
-      throw node.error("auth", "jwt", "none, or configure auth.jwt first");
+    if (auth.acceptsJwt() && !known.jwt()) {
+      throw node.error("auth", ConfigNode.spelling(auth), "configure auth.jwt first");
+    }
+    if (auth.acceptsApiKey() && !known.apiKeys()) {
+      throw node.error("auth", ConfigNode.spelling(auth), "configure auth.apiKeys first");
     }
     List<String> scopes = node.strings("scopes");
-    if (!scopes.isEmpty() && auth != AuthMode.JWT) {
+    if (!scopes.isEmpty() && auth == AuthMode.NONE) {
       throw node.error("scopes", String.join(",", scopes), "no scopes on a route with auth none");
     }
     for (String scope : scopes) {
@@ -132,9 +153,11 @@ public record RouteConfig(
       if (!known.rateLimits().contains(name)) {
         throw node.error("rateLimits", name, "names from rateLimits: " + known.rateLimits());
       }
-      if (known.identityLimits().contains(name) && auth != AuthMode.JWT) {
+      if (known.identityLimits().contains(name) && auth == AuthMode.NONE) {
         throw node.error(
-            "rateLimits", name, "policies keyed by subject or client only on routes with auth jwt");
+            "rateLimits",
+            name,
+            "policies keyed by subject or client only on routes with auth jwt, api-key or jwt-or-api-key");
       }
     }
     OptionalLong maxBodyBytes =
@@ -150,7 +173,8 @@ public record RouteConfig(
       throw node.error("responseJson", null, "no responseJson on a composed route");
     }
     return new RouteConfig(
-        id, path, methods, auth, scopes, rateLimits, target, maxBodyBytes, rules);
+        id, path, methods, auth, scopes, rateLimits, target, maxBodyBytes, rules,
+        AccessRule.from(node, auth));
   }
 
   private static Set<HttpMethod> methods(ConfigNode node) {

@@ -89,8 +89,15 @@ class GatewayConfigTest {
     assertThat(limit.onStoreFailure()).isEqualTo(StoreFailurePolicy.FAIL_OPEN);
     assertThat(config.routes())
         .extracting(RouteConfig::id)
-        .containsExactly("rates", "account-overview", "account-transactions", "account");
-    RouteConfig overview = config.routes().get(1);
+        .containsExactly(
+            "rates", "partner-rates", "account-overview", "account-transactions", "account");
+    assertThat(config.routes().get(1).auth()).isEqualTo(AuthMode.JWT_OR_API_KEY);
+    ApiKeyConfig apiKeys = config.apiKeys().orElseThrow();
+    assertThat(apiKeys.header()).isEqualTo("X-Api-Key");
+    assertThat(apiKeys.keys())
+        .extracting(ApiKeyConfig.Entry::client)
+        .containsExactly("demo-client");
+    RouteConfig overview = config.routes().get(2);
     assertThat(overview.methods()).isEqualTo(Set.of(HttpMethod.GET));
     assertThat(overview.scopes()).containsExactly("accounts:read");
     RouteTarget.Compose compose = (RouteTarget.Compose) overview.target();
@@ -101,7 +108,7 @@ class GatewayConfigTest {
             org.assertj.core.groups.Tuple.tuple("account", true),
             org.assertj.core.groups.Tuple.tuple("transactions", false),
             org.assertj.core.groups.Tuple.tuple("rates", false));
-    UpstreamTemplate account = ((RouteTarget.Proxy) config.routes().get(3).target()).path();
+    UpstreamTemplate account = ((RouteTarget.Proxy) config.routes().get(4).target()).path();
     assertThat(account.expand(Map.of("id", "acc-alice-1"), "x=1"))
         .isEqualTo("/accounts/acc-alice-1?x=1");
   }
@@ -135,6 +142,9 @@ class GatewayConfigTest {
           proxy field reference   | upstream: accounts, upstreamPath: "/a/{b.id}"                 | routes[0].upstreamPath: "/a/{b.id}"
           bad method              | methods: [FETCH], upstream: accounts, upstreamPath: /a        | routes[0].methods: "FETCH"
           scopes without jwt      | auth: none, scopes: [a], upstream: accounts, upstreamPath: /a | routes[0].scopes: "a"
+          query token without jwt | auth: none, queryToken: true, upstream: accounts, upstreamPath: /a | routes[0].queryToken: "true"
+          claims without jwt      | auth: none, claims: {tenant: a}, upstream: accounts, upstreamPath: /a | routes[0].claims
+          bad scopes match        | scopesMatch: some, upstream: accounts, upstreamPath: /a       | routes[0].scopesMatch: "some"
           unknown route key       | upstream: accounts, upstreamPath: /a, retries: 3              | routes[0].retries: unknown key
           negative body limit     | upstream: accounts, upstreamPath: /a, maxBodyBytes: -1        | routes[0].maxBodyBytes: "-1"
           text body limit         | upstream: accounts, upstreamPath: /a, maxBodyBytes: 1MB       | routes[0].maxBodyBytes: "1MB"
@@ -229,6 +239,10 @@ class GatewayConfigTest {
           hmac algorithm           | jwt: {issuer: i, audience: a, jwksUrl: "http://h/j", algorithms: [HS256]} | auth.jwt.algorithms: "HS256"
           relative jwks url        | jwt: {issuer: i, audience: a, jwksUrl: /jwks, algorithms: [RS256]}        | auth.jwt.jwksUrl: "/jwks"
           missing issuer           | jwt: {audience: a, jwksUrl: "http://h/j", algorithms: [RS256]}            | auth.jwt.issuer: missing
+          short hmac secret        | jwt: {issuer: i, audience: a, algorithms: [HS256], keys: [{kid: k, alg: HS256, secret: short}]} | auth.jwt.keys[0].secret
+          key of another alg       | jwt: {issuer: i, audience: a, algorithms: [HS256], keys: [{kid: k, alg: RS256, kty: RSA}]}     | auth.jwt.keys[0].alg: "RS256"
+          jwks url and keys        | jwt: {issuer: i, audience: a, jwksUrl: "http://h/j", algorithms: [RS256], keys: [{kid: k, alg: RS256}]} | auth.jwt.jwksUrl
+          neither url nor keys     | jwt: {issuer: i, audience: a, algorithms: [RS256]}                        | auth.jwt.jwksUrl
           """)
   void rejectsABadJwtSection(String name, String jwt, String message) {
     String yaml =
@@ -243,6 +257,90 @@ class GatewayConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("test.yaml: ")
         .hasMessageContaining(message.trim());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          plain key not hash   | apiKeys: {keys: [{client: c, sha256: secret-key, scopes: []}]}               | auth.apiKeys.keys[0].sha256: "secret-key"
+          duplicate hash       | apiKeys: {keys: [{client: c, sha256: %1$s}, {client: d, sha256: %1$s}]}       | auth.apiKeys.keys[1].sha256
+          authorization header | apiKeys: {header: Authorization, keys: [{client: c, sha256: %1$s}]}          | auth.apiKeys.header: "Authorization"
+          identity header      | apiKeys: {header: X-Auth-Key, keys: [{client: c, sha256: %1$s}]}             | auth.apiKeys.header: "X-Auth-Key"
+          no keys              | apiKeys: {keys: []}                                                           | auth.apiKeys.keys: missing
+          tiny token limit     | jwt: {issuer: i, audience: a, jwksUrl: "http://h/j", algorithms: [RS256], maxTokenBytes: 10} | auth.jwt.maxTokenBytes: "10"
+          """)
+  void rejectsABadApiKeySection(String name, String auth, String message) {
+    String hash = "ab".repeat(32);
+    String yaml =
+        COMMON
+            + "auth:\n  "
+            + String.format(auth.trim(), hash)
+            + "\n"
+            + UPSTREAMS
+            + "routes:\n  - {id: r, path: /a, auth: none, upstream: accounts, upstreamPath: /a}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("test.yaml: ")
+        .hasMessageContaining(message.trim());
+  }
+
+  @Test
+  void readsSeveralIssuersAndRefusesOneListedTwiceOrBothForms() {
+    String issuer = "{issuer: %s, audience: a, jwksUrl: \"http://h/j\", algorithms: [RS256]}";
+    String routes =
+        UPSTREAMS
+            + "routes:\n  - {id: r, path: /a, auth: jwt, upstream: accounts, upstreamPath: /a}\n";
+
+    GatewayConfig two =
+        GatewayConfig.from(
+            parse(
+                COMMON
+                    + "auth:\n  issuers:\n    - "
+                    + issuer.formatted("one")
+                    + "\n    - "
+                    + issuer.formatted("two")
+                    + "\n"
+                    + routes));
+    assertThat(two.issuers()).extracting(JwtConfig::issuer).containsExactly("one", "two");
+
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.from(
+                    parse(
+                        COMMON
+                            + "auth:\n  issuers:\n    - "
+                            + issuer.formatted("one")
+                            + "\n    - "
+                            + issuer.formatted("one")
+                            + "\n"
+                            + routes)))
+        .hasMessageContaining("test.yaml: auth.issuers[1].issuer: \"one\"");
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.from(
+                    parse(
+                        COMMON
+                            + "auth:\n  jwt: "
+                            + issuer.formatted("one")
+                            + "\n  issuers:\n    - "
+                            + issuer.formatted("two")
+                            + "\n"
+                            + routes)))
+        .hasMessageContaining("test.yaml: auth.issuers");
+  }
+
+  @Test
+  void rejectsApiKeyRoutesWithoutApiKeys() {
+    String yaml =
+        COMMON
+            + UPSTREAMS
+            + "routes:\n  - {id: r, path: /a, auth: api-key, upstream: accounts, upstreamPath: /a}\n";
+
+    assertThatThrownBy(() -> GatewayConfig.from(parse(yaml)))
+        .hasMessageContaining("test.yaml: routes[0].auth: \"api-key\"");
   }
 
   @Test

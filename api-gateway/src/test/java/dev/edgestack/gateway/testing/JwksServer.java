@@ -16,6 +16,7 @@ public final class JwksServer implements AutoCloseable {
   private final AtomicReference<JsonObject> document =
       new AtomicReference<>(new JsonObject().put("keys", new JsonArray()));
   private final AtomicInteger fetches = new AtomicInteger();
+  private volatile boolean down;
   private final HttpServer server;
 
   private JwksServer(Vertx vertx, int port) throws Exception {
@@ -24,7 +25,10 @@ public final class JwksServer implements AutoCloseable {
             .createHttpServer()
             .requestHandler(
                 request -> {
-                  if (request.path().equals(PATH)) {
+                  if (request.path().equals(PATH) && down) {
+                    fetches.incrementAndGet();
+                    request.response().setStatusCode(503).end();
+                  } else if (request.path().equals(PATH)) {
                     fetches.incrementAndGet();
                     request
                         .response()
@@ -56,6 +60,20 @@ public final class JwksServer implements AutoCloseable {
       published.add(new JsonObject(key.publicJwk()));
     }
     document.set(new JsonObject().put("keys", published));
+  }
+
+  /** Publishes JWKs as they are, for keys made by the test itself. */
+  public void publishJwks(JsonObject... jwks) {
+    JsonArray published = new JsonArray();
+    for (JsonObject jwk : jwks) {
+      published.add(jwk);
+    }
+    document.set(new JsonObject().put("keys", published));
+  }
+
+  /** While down, every fetch is answered 503, as an issuer in trouble would. */
+  public void down(boolean down) {
+    this.down = down;
   }
 
   public String url() {
