@@ -11,8 +11,8 @@ import dev.edgestack.gateway.auth.JwksFetcher;
 import dev.edgestack.gateway.auth.JwksKeys;
 import dev.edgestack.gateway.auth.JwksSource;
 import dev.edgestack.gateway.auth.TokenVerifier;
-import dev.edgestack.gateway.breaker.CircuitBreakers;
 import dev.edgestack.gateway.auth.TrustedIssuers;
+import dev.edgestack.gateway.breaker.CircuitBreakers;
 import dev.edgestack.gateway.compose.Composer;
 import dev.edgestack.gateway.config.GatewayConfig;
 import dev.edgestack.gateway.config.JwtConfig;
@@ -34,9 +34,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.random.RandomGenerator;
-import java.util.Optional;
 
 /**
  * Starts an API gateway: reads its config, creates one upstream pool per {@code upstreams} entry,

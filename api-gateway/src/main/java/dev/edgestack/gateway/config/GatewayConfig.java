@@ -14,9 +14,9 @@ import java.util.Set;
 
 /**
  * The gateway's own configuration, read and validated once at start-up: the cluster for shared rate
- * limits, JWT verification, API keys, upstream pools (each with an optional {@code
- * circuitBreaker}, see {@link CircuitBreakerConfig}), rate-limit policies and routes. Every
- * reference between sections is checked here.
+ * limits, JWT verification, API keys, upstream pools (each with an optional {@code circuitBreaker},
+ * see {@link CircuitBreakerConfig}), rate-limit policies and routes. Every reference between
+ * sections is checked here.
  */
 public record GatewayConfig(
     Optional<ClusterConfig> cluster,

@@ -173,7 +173,15 @@ public record RouteConfig(
       throw node.error("responseJson", null, "no responseJson on a composed route");
     }
     return new RouteConfig(
-        id, path, methods, auth, scopes, rateLimits, target, maxBodyBytes, rules,
+        id,
+        path,
+        methods,
+        auth,
+        scopes,
+        rateLimits,
+        target,
+        maxBodyBytes,
+        rules,
         AccessRule.from(node, auth));
   }
 
