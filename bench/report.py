@@ -10,7 +10,7 @@ from pathlib import Path
 raw, out, mode, rounds, duration = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 rows = list(csv.DictReader(open(raw), delimiter="\t"))
 
-# Reference at each depth: HAProxy one hop for depth 1 (haproxy-3hop for depth 3 once it exists).
+# Reference at each depth: HAProxy one hop for depth 1, the three-HAProxy chain for depth 3.
 REFERENCE = {"1": "haproxy-1hop", "3": "haproxy-3hop"}
 
 
@@ -99,8 +99,11 @@ for prof in dict.fromkeys(p for p, _ in order):
             f(s.get("rps_ratio"), "{:.2f}"), f(s.get("cpu_ratio"), "{:.2f}"), f(s.get("p99_ratio"), "{:.2f}"),
             s.get("reference", "–")))
     lines.append("")
-lines += ["Not measured yet (TODO, issue 7): gateway proxy-only; gateway with JWT; gateway with JWT and "
-          "`leased` rate limiting; the full `hybrid` chain.", "",
+lines += ["Gateway targets are one gateway process (routes of bench/gateway.yaml): `plain` proxies only, "
+          "`jwt` checks an RS256 token (cached after the first check), `jwt-leased` / `jwt-exact` add a "
+          "rate limit (one hot key, far above the load) in `leased` / `exact` consistency over a "
+          "one-member Hazelcast cluster. `hybrid` is edge-lb → gateway (JWT + leased limit) → "
+          "internal-lb → backends; its CPU is the sum of the three JVMs.", "",
           "![CPU µs per request](cpu.svg)", ""]
 (out / "results.md").write_text("\n".join(lines))
 (out / "results.json").write_text(json.dumps({"mode": mode, "rounds": int(rounds), "duration_s": int(duration),

@@ -15,9 +15,9 @@ case "${1:-}" in
 esac
 
 if [ "$MODE" = quick ]; then
-  ROUNDS=3; DURATION=4; WARMUP=8
+  ROUNDS=2; DURATION=2; WARMUP=4     # under 3 min with 10 targets
 else
-  ROUNDS=5; DURATION=10; WARMUP=30
+  ROUNDS=3; DURATION=7; WARMUP=15    # ~9 min
 fi
 THREADS=2                      # wrk threads
 PROFILES="throughput:64 latency:8"
@@ -47,18 +47,17 @@ command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 1; }
 
 # ---------------------------------------------------------------- 2. jars
 EDGE_JAR="$ROOT/edge-lb/target/edge-lb.jar"
-if [ ! -f "$EDGE_JAR" ]; then
+GATEWAY_JAR="$ROOT/api-gateway/target/api-gateway.jar"
+INTERNAL_JAR="$ROOT/internal-lb/target/internal-lb.jar"
+SERVICES_JAR="$ROOT/sample-services/target/sample-services.jar"
+if [ ! -f "$EDGE_JAR" ] || [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$INTERNAL_JAR" ] \
+    || [ ! -f "$SERVICES_JAR" ] || [ ! -f "$ROOT/stack/target/stack.jar" ]; then
   log "building jars (mvn -q -o -DskipTests package)"
   (cd "$ROOT" && mvn -q -o -DskipTests package)
 fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-# The launcher's options (stack/src/main/java/dev/edgestack/stack/JavaCommand.java, BASE_OPTIONS).
-JAVA_OPTS=(-XX:+UseSerialGC -Xss512k -Xmx256m -Dhazelcast.phone.home.enabled=false
-  -Dhazelcast.logging.type=slf4j --add-modules java.se
-  --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens java.management/sun.management=ALL-UNNAMED
-  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
+# shellcheck source=bench/jvm-options.sh
+. "$BENCH_DIR/jvm-options.sh"
 
 # ---------------------------------------------------------------- process bookkeeping
 PIDS=()            # every process this script started (stopped in reverse order)
@@ -131,8 +130,10 @@ rss_kb() {       # rss_kb PID... -> summed VmRSS in kB
 CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- 3. targets
-mapfile -t P < <(free_ports 8)
+mapfile -t P < <(free_ports 17)
 B1=${P[0]}; B2=${P[1]}; HA=${P[2]}; NG=${P[3]}; EL=${P[4]}; EL_ADMIN=${P[5]}; H3A=${P[6]}; H3B=${P[7]}
+GW=${P[8]}; GW_ADMIN=${P[9]}; GW_CLUSTER=${P[10]}; ISS=${P[11]}; ISS_ADMIN=${P[12]}
+IL=${P[13]}; IL_ADMIN=${P[14]}; EH=${P[15]}; EH_ADMIN=${P[16]}
 
 # Two small NGINX backends: a static JSON body, one worker each.
 start_nginx() {  # start_nginx NAME CONF_BODY -> pid
@@ -210,34 +211,85 @@ EDGE_INSTANCE=bench-edge-lb EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$EL EDGE_ADMIN_PO
   >"$OUT/logs/edge-lb-1hop.log" 2>&1 &
 PID_EL=$!; PIDS+=("$PID_EL")
 
+# The demo issuer (JWKS for the gateway) and a long-lived token signed with its key, made by the
+# launcher's token command in a bench-local run folder.
+RUN_DIR="$WORK/run"; mkdir -p "$RUN_DIR"
+TOKEN=$("$JAVA" -jar "$ROOT/stack/target/stack.jar" --home "$ROOT" --run-dir "$RUN_DIR" \
+  token --sub bench --scope accounts:read --ttl 86400 2>>"$OUT/logs/token.log")
+EDGE_INSTANCE=bench-issuer EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$ISS EDGE_ADMIN_PORT=$ISS_ADMIN \
+  ISSUER_KEY_FILE="$RUN_DIR/keys/issuer-key.pem" \
+  "$JAVA" "${JAVA_OPTS[@]}" -jar "$SERVICES_JAR" --config "$ROOT/config/services/issuer.yaml" \
+  >"$OUT/logs/issuer.log" 2>&1 &
+PID_ISS=$!; PIDS+=("$PID_ISS")
+
+# internal-lb over the backends (the last proxy of the hybrid chain).
+EDGE_HTTP_PORT=$IL EDGE_ADMIN_PORT=$IL_ADMIN BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" \
+  EDGE_ACCESS_LOG_LEVEL=OFF \
+  "$JAVA" "${JAVA_OPTS[@]}" -jar "$INTERNAL_JAR" --config "$BENCH_DIR/internal-lb.yaml" \
+  >"$OUT/logs/internal-lb.log" 2>&1 &
+PID_IL=$!; PIDS+=("$PID_IL")
+
+wait_http "http://127.0.0.1:$ISS_ADMIN/health/ready" "$PID_ISS" 60
+# One gateway with a one-member Hazelcast cluster; one route per gateway target (bench/gateway.yaml).
+EDGE_HTTP_PORT=$GW EDGE_ADMIN_PORT=$GW_ADMIN EDGE_CLUSTER_PORT=$GW_CLUSTER \
+  JWKS_URL="http://127.0.0.1:$ISS/.well-known/jwks.json" TRUSTED_PROXIES=127.0.0.1/32 \
+  BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" INTERNAL_LB_ENDPOINTS="127.0.0.1:$IL" \
+  EDGE_ACCESS_LOG_LEVEL=OFF \
+  "$JAVA" "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR" --config "$BENCH_DIR/gateway.yaml" \
+  >"$OUT/logs/gateway.log" 2>&1 &
+PID_GW=$!; PIDS+=("$PID_GW")
+
+# The hybrid chain's edge-lb: a second edge-lb whose only gateway is the bench gateway.
+EDGE_INSTANCE=bench-edge-lb-hybrid EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$EH EDGE_ADMIN_PORT=$EH_ADMIN \
+  GATEWAY_ENDPOINTS="127.0.0.1:$GW" EDGE_ACCESS_LOG_LEVEL=OFF \
+  "$JAVA" "${JAVA_OPTS[@]}" -jar "$EDGE_JAR" --config "$BENCH_DIR/edge-lb.yaml" \
+  >"$OUT/logs/edge-lb-hybrid.log" 2>&1 &
+PID_EH=$!; PIDS+=("$PID_EH")
+
 wait_http "http://127.0.0.1:$HA/" "$PID_HA" 10
 wait_http "http://127.0.0.1:$NG/" "$PID_NG" 10
 wait_http "http://127.0.0.1:$H3A/" "$PID_H3A" 10
 wait_http "http://127.0.0.1:$EL_ADMIN/health/ready" "$PID_EL" 60
 wait_http "http://127.0.0.1:$EL/" "$PID_EL" 10
+wait_http "http://127.0.0.1:$IL_ADMIN/health/ready" "$PID_IL" 60
+wait_http "http://127.0.0.1:$GW_ADMIN/health/ready" "$PID_GW" 90
+wait_http "http://127.0.0.1:$EH_ADMIN/health/ready" "$PID_EH" 60
+AUTH="Authorization: Bearer $TOKEN"
+for path in plain jwt leased exact; do
+  curl -fsS -o /dev/null --max-time 5 -H "$AUTH" "http://127.0.0.1:$GW/bench/$path" \
+    || { log "gateway route /bench/$path does not answer 2xx (see $OUT/logs/gateway.log)"; exit 1; }
+done
+curl -fsS -o /dev/null --max-time 5 -H "$AUTH" "http://127.0.0.1:$EH/bench/hybrid" \
+  || { log "the hybrid chain does not answer 2xx (see $OUT/logs)"; exit 1; }
 
-# name|depth|url|pids whose CPU and RSS count|jvm?
+# name|depth|url|pids whose CPU and RSS count|jvm?|token?
 TARGETS=(
-  "direct|0|http://127.0.0.1:$B1/|$PID_B1|no"
-  "haproxy-1hop|1|http://127.0.0.1:$HA/|$PID_HA|no"
-  "nginx-1hop|1|http://127.0.0.1:$NG/|$PID_NG|no"
-  "edge-lb-1hop|1|http://127.0.0.1:$EL/|$PID_EL|yes"
-  "haproxy-3hop|3|http://127.0.0.1:$H3A/|$PID_H3A $PID_H3B $PID_HA|no"
+  "direct|0|http://127.0.0.1:$B1/|$PID_B1|no|no"
+  "haproxy-1hop|1|http://127.0.0.1:$HA/|$PID_HA|no|no"
+  "nginx-1hop|1|http://127.0.0.1:$NG/|$PID_NG|no|no"
+  "edge-lb-1hop|1|http://127.0.0.1:$EL/|$PID_EL|yes|no"
+  "gateway-plain|1|http://127.0.0.1:$GW/bench/plain|$PID_GW|yes|no"
+  "gateway-jwt|1|http://127.0.0.1:$GW/bench/jwt|$PID_GW|yes|yes"
+  "gateway-jwt-leased|1|http://127.0.0.1:$GW/bench/leased|$PID_GW|yes|yes"
+  "gateway-jwt-exact|1|http://127.0.0.1:$GW/bench/exact|$PID_GW|yes|yes"
+  "haproxy-3hop|3|http://127.0.0.1:$H3A/|$PID_H3A $PID_H3B $PID_HA|no|no"
+  "hybrid|3|http://127.0.0.1:$EH/bench/hybrid|$PID_EH $PID_GW $PID_IL|yes|yes"
 )
-# TODO (issue 7): gateway proxy-only; gateway with JWT; gateway with JWT + leased rate limit;
-# the full hybrid chain (edge-lb -> gateway -> internal-lb -> service).
 log "targets up: ${#TARGETS[@]} (mode $MODE, $ROUNDS rounds x ${DURATION}s x 2 profiles)"
 
 # ---------------------------------------------------------------- 4. measure
-run_wrk() {      # run_wrk CONNS SECONDS URL OUTFILE
-  timeout $(( $2 + 15 )) wrk -t"$THREADS" -c"$1" -d"$2"s --timeout 5s --latency "$3" >"$4" 2>&1 || true
+run_wrk() {      # run_wrk CONNS SECONDS URL OUTFILE TOKEN? (yes: send the bench token)
+  local header=()
+  [ "${5:-no}" = yes ] && header=(-H "$AUTH")
+  timeout $(( $2 + 15 )) wrk -t"$THREADS" -c"$1" -d"$2"s --timeout 5s --latency "${header[@]}" "$3" \
+    >"$4" 2>&1 || true
 }
 
 for t in "${TARGETS[@]}"; do
-  IFS='|' read -r name depth url pids jvm <<<"$t"
+  IFS='|' read -r name depth url pids jvm auth <<<"$t"
   secs=2; [ "$jvm" = yes ] && secs=$WARMUP
   log "warm-up $name (${secs}s)"
-  run_wrk 64 "$secs" "$url" "$WORK/warmup-$name.txt"
+  run_wrk 64 "$secs" "$url" "$WORK/warmup-$name.txt" "$auth"
 done
 
 printf 'profile\tconns\tround\ttarget\tdepth\trps\trequests\tp50_us\tp99_us\tcpu_us\tcpu_us_per_req\trss_kb\tnon2xx\tsocket_errors\n' >"$RAW"
@@ -248,10 +300,10 @@ for prof in $PROFILES; do
   pname=${prof%%:*}; conns=${prof##*:}
   for ((r=1; r<=ROUNDS; r++)); do
     for t in "${TARGETS[@]}"; do
-      IFS='|' read -r name depth url pids jvm <<<"$t"
+      IFS='|' read -r name depth url pids jvm auth <<<"$t"
       f="$WORK/$pname-$r-$name.txt"
       c0=$(cpu_ticks $pids)
-      run_wrk "$conns" "$DURATION" "$url" "$f"
+      run_wrk "$conns" "$DURATION" "$url" "$f" "$auth"
       c1=$(cpu_ticks $pids)
       rss=$(rss_kb $pids)
       rps=$(awk '/^Requests\/sec:/{print $2}' "$f"); rps=${rps:-0}

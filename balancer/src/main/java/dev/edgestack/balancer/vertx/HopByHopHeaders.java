@@ -1,23 +1,22 @@
 package dev.edgestack.balancer.vertx;
 
 import io.vertx.core.MultiMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /** Headers that describe one connection (RFC 9110 §7.6.1) and must not cross a proxy. */
 final class HopByHopHeaders {
-  private static final Set<String> NAMES =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "proxy-authenticate",
-          "proxy-authorization");
+  private static final String[] NAMES = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "proxy-authenticate",
+    "proxy-authorization"
+  };
 
   private HopByHopHeaders() {}
 
@@ -25,21 +24,40 @@ final class HopByHopHeaders {
    * Copies {@code from} into {@code to} without hop-by-hop headers and those named by Connection.
    */
   static void copyEndToEnd(MultiMap from, MultiMap to) {
-    List<String> connection = from.getAll("Connection");
-    for (var entry : from) {
-      String name = entry.getKey().toLowerCase(Locale.ROOT);
-      if (!NAMES.contains(name) && !namedIn(connection, name)) {
-        to.add(entry.getKey(), entry.getValue());
-      }
-    }
+    // On the data path: no lower-casing, splitting or entry objects unless Connection names some.
+    List<String> named =
+        from.contains("Connection") ? tokens(from.getAll("Connection")) : List.of();
+    from.forEach(
+        (name, value) -> {
+          if (!isHopByHop(name) && !containsIgnoreCase(named, name)) {
+            to.add(name, value);
+          }
+        });
   }
 
-  private static boolean namedIn(List<String> connection, String name) {
+  private static boolean isHopByHop(String name) {
+    for (String hop : NAMES) {
+      if (hop.length() == name.length() && hop.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> tokens(List<String> connection) {
+    List<String> tokens = new ArrayList<>();
     for (String value : connection) {
       for (String token : value.split(",")) {
-        if (token.trim().equalsIgnoreCase(name)) {
-          return true;
-        }
+        tokens.add(token.trim());
+      }
+    }
+    return tokens;
+  }
+
+  private static boolean containsIgnoreCase(List<String> tokens, String name) {
+    for (String token : tokens) {
+      if (token.equalsIgnoreCase(name)) {
+        return true;
       }
     }
     return false;

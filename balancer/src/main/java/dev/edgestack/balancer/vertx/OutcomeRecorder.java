@@ -15,9 +15,11 @@ import java.util.concurrent.TimeUnit;
  * latency estimates and outlier detection read it, and so does the per-endpoint request metric.
  */
 final class OutcomeRecorder {
+  private static final Outcome[] OUTCOMES = Outcome.values();
   private final Pool pool;
   private final MeterRegistry registry;
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  // One timer per endpoint and outcome, found without building a key or tags per request.
+  private final Map<Endpoint, Timer[]> timers = new ConcurrentHashMap<>();
 
   OutcomeRecorder(Pool pool, MeterRegistry registry) {
     this.pool = pool;
@@ -27,17 +29,24 @@ final class OutcomeRecorder {
   void report(Endpoint endpoint, Outcome outcome, long startNanos) {
     long latency = System.nanoTime() - startNanos;
     pool.report(endpoint, outcome, latency);
-    String endpointName = endpoint.address().toString();
-    timers
-        .computeIfAbsent(
-            endpointName + "|" + outcome,
-            ignored ->
-                Timer.builder("edge_upstream_requests")
-                    .description("Attempts sent to an endpoint, by outcome")
-                    .tag("pool", pool.name())
-                    .tag("endpoint", endpointName)
-                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-                    .register(registry))
-        .record(latency, TimeUnit.NANOSECONDS);
+    Timer[] byOutcome = timers.computeIfAbsent(endpoint, ignored -> new Timer[OUTCOMES.length]);
+    Timer timer = byOutcome[outcome.ordinal()];
+    if (timer == null) {
+      // Racing threads register the same meter; the registry hands both the same timer.
+      timer =
+          Timer.builder("edge_upstream_requests")
+              .description("Attempts sent to an endpoint, by outcome")
+              .tag("pool", pool.name())
+              .tag("endpoint", endpoint.address().toString())
+              .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+              .register(registry);
+      byOutcome[outcome.ordinal()] = timer;
+    }
+    timer.record(latency, TimeUnit.NANOSECONDS);
+  }
+
+  /** Drops the cached timers of an endpoint that left the pool. */
+  void forget(Endpoint endpoint) {
+    timers.remove(endpoint);
   }
 }

@@ -210,6 +210,7 @@ public final class UpstreamPool {
       healthChecker.unwatch(endpoint);
       outliers.forget(endpoint);
       meters.forget(endpoint);
+      outcomes.forget(endpoint);
     }
     return removed;
   }
