@@ -208,7 +208,7 @@ public final class StackControl {
     long started = System.nanoTime();
     Process process = ProcessControl.spawn(instance, state.plan().home(), parentPid);
     ProcessId id = ProcessId.of(process.toHandle());
-    store.write(requireState().with(name, id));
+    store.update(current -> current.with(name, id));
     try (ReadinessProbe probe = new ReadinessProbe()) {
       probe.awaitReady(instance, process, readyTimeout).get();
     } catch (InterruptedException e) {
