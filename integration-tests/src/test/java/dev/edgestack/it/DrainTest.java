@@ -18,8 +18,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Gateways leaving a running hybrid stack while requests flow through edge-lb: SIGTERM drains
- * without losing a request, SIGKILL costs at most the requests in flight.
+ * Gateways and service replicas leaving a running hybrid stack while requests flow through edge-lb:
+ * SIGTERM on a gateway drains without losing a request, SIGKILL costs at most the requests in
+ * flight.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrainTest {
@@ -116,6 +117,27 @@ class DrainTest {
       loop.close();
     }
     assertThat(STACK.isAlive(gateway)).isFalse();
+    assertThat(loop.failures())
+        .as("failed requests of %d served", loop.served())
+        .hasSizeLessThanOrEqualTo(CLIENTS);
+  }
+
+  @Test
+  @Order(3)
+  void aServiceReplicaKilledBehindTheInternalLbCostsAtMostTheRequestsInFlight() throws Exception {
+    String replica = "accounts-1";
+    LoadLoop loop = load();
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> loop.served() >= 50);
+
+      STACK.kill(replica);
+
+      int servedWhenKilled = loop.served();
+      await().atMost(Duration.ofSeconds(10)).until(() -> loop.served() >= servedWhenKilled + 100);
+    } finally {
+      loop.close();
+    }
+    assertThat(STACK.isAlive(replica)).isFalse();
     assertThat(loop.failures())
         .as("failed requests of %d served", loop.served())
         .hasSizeLessThanOrEqualTo(CLIENTS);
