@@ -1,5 +1,6 @@
 package dev.edgestack.stack;
 
+import dev.edgestack.runtime.process.ParentWatch;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,11 @@ final class ProcessControl {
 
   private ProcessControl() {}
 
-  /** Starts {@code instance} in {@code home}, appending its output to its log file. */
-  static Process spawn(Instance instance, Path home) {
+  /**
+   * Starts {@code instance} in {@code home}, appending its output to its log file; with a {@code
+   * parentPid} the instance exits by itself once that process is gone.
+   */
+  static Process spawn(Instance instance, Path home, OptionalLong parentPid) {
     try {
       Files.createDirectories(instance.log().getParent());
       Files.writeString(
@@ -56,6 +61,10 @@ final class ProcessControl {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.log().toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(NO_INPUT));
       builder.environment().putAll(instance.env());
+      // Not part of the recorded env: a later restart binds the instance to its own caller.
+      builder.environment().remove(ParentWatch.VARIABLE);
+      parentPid.ifPresent(
+          pid -> builder.environment().put(ParentWatch.VARIABLE, Long.toString(pid)));
       return builder.start();
     } catch (IOException e) {
       throw new StartupException(

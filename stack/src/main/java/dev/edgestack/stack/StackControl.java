@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -35,22 +36,35 @@ public final class StackControl {
   private final StateStore store;
   private final StackListener listener;
   private final Duration readyTimeout;
+  private final OptionalLong parentPid;
   private volatile StackStarter starting;
 
-  private StackControl(Path runDir, StackListener listener, Duration readyTimeout) {
+  private StackControl(
+      Path runDir, StackListener listener, Duration readyTimeout, OptionalLong parentPid) {
     this.runDir = runDir.toAbsolutePath().normalize();
     this.store = new StateStore(this.runDir);
     this.listener = Objects.requireNonNull(listener, "listener");
     this.readyTimeout = Objects.requireNonNull(readyTimeout, "readyTimeout");
+    this.parentPid = Objects.requireNonNull(parentPid, "parentPid");
   }
 
   public static StackControl of(Path runDir) {
-    return new StackControl(runDir, StackListener.silent(), DEFAULT_READY_TIMEOUT);
+    return new StackControl(
+        runDir, StackListener.silent(), DEFAULT_READY_TIMEOUT, OptionalLong.empty());
   }
 
   /** A copy that reports what it does to {@code listener}. */
   public StackControl listening(StackListener listener) {
-    return new StackControl(runDir, listener, readyTimeout);
+    return new StackControl(runDir, listener, readyTimeout, parentPid);
+  }
+
+  /**
+   * A copy whose instances exit by themselves once this JVM is gone (they get its pid in {@code
+   * EDGE_PARENT_PID}): for the test kit and a foreground {@code up}, never for {@code --detach}.
+   */
+  public StackControl boundToThisProcess() {
+    return new StackControl(
+        runDir, listener, readyTimeout, OptionalLong.of(ProcessHandle.current().pid()));
   }
 
   /** A copy that gives each instance {@code timeout} to become ready (default 120 s). */
@@ -58,7 +72,7 @@ public final class StackControl {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("readyTimeout: " + timeout + " (expected: > 0)");
     }
-    return new StackControl(runDir, listener, timeout);
+    return new StackControl(runDir, listener, timeout, parentPid);
   }
 
   public Path runDir() {
@@ -98,7 +112,8 @@ public final class StackControl {
     StackState initial = StackState.of(plan);
     store.write(initial);
     try (ReadinessProbe probe = new ReadinessProbe()) {
-      StackStarter starter = new StackStarter(initial, probe, readyTimeout, listener, store::write);
+      StackStarter starter =
+          new StackStarter(initial, probe, readyTimeout, listener, store::write, parentPid);
       starting = starter;
       try {
         return starter.start();
@@ -191,9 +206,9 @@ public final class StackControl {
     }
     listener.starting(instance);
     long started = System.nanoTime();
-    Process process = ProcessControl.spawn(instance, state.plan().home());
+    Process process = ProcessControl.spawn(instance, state.plan().home(), parentPid);
     ProcessId id = ProcessId.of(process.toHandle());
-    store.write(requireState().with(name, id));
+    store.update(current -> current.with(name, id));
     try (ReadinessProbe probe = new ReadinessProbe()) {
       probe.awaitReady(instance, process, readyTimeout).get();
     } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,6 +22,7 @@ final class StackStarter {
   private final Duration readyTimeout;
   private final StackListener listener;
   private final Consumer<StackState> onChange;
+  private final OptionalLong parentPid;
   private final List<CompletableFuture<Void>> waiting = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private StackState state;
@@ -31,12 +33,14 @@ final class StackStarter {
       ReadinessProbe probe,
       Duration readyTimeout,
       StackListener listener,
-      Consumer<StackState> onChange) {
+      Consumer<StackState> onChange,
+      OptionalLong parentPid) {
     this.state = initial;
     this.probe = probe;
     this.readyTimeout = readyTimeout;
     this.listener = listener;
     this.onChange = onChange;
+    this.parentPid = parentPid;
   }
 
   /** Starts every instance; returns the state with every process, or throws the first failure. */
@@ -107,7 +111,7 @@ final class StackStarter {
         throw new StackException("start-up cancelled before " + instance.name() + " started");
       }
       listener.starting(instance);
-      Process process = ProcessControl.spawn(instance, state.plan().home());
+      Process process = ProcessControl.spawn(instance, state.plan().home(), parentPid);
       state = state.with(instance.name(), ProcessId.of(process.toHandle()));
       onChange.accept(state);
       return process;

@@ -28,7 +28,8 @@ final class UpCommand {
     this.out = out;
     this.err = err;
     this.home = home;
-    this.control = control;
+    // In the foreground the stack lives only as long as the launcher, even one ended by SIGKILL.
+    this.control = line.flag("--detach") ? control : control.boundToThisProcess();
   }
 
   int run() {

@@ -112,6 +112,8 @@ class EdgeStackCliProcessTest {
         .as(() -> err.toString(StandardCharsets.UTF_8))
         .isZero();
     assertThat(out()).contains("small: 4 instances ready in").contains("rates-2");
+    // Detached instances must outlive this launcher.
+    assertThat(home.resolve("run/logs/rates-1.log")).content().contains("parent pid null");
 
     JsonNode status = status();
     assertThat(status).hasSize(4);

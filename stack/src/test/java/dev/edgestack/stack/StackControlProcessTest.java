@@ -136,6 +136,33 @@ class StackControlProcessTest {
   }
 
   @Test
+  void passesItsOwnPidOnlyWhenBoundToThisProcessAndNeverRecordsIt() {
+    StackControl control = control(Duration.ofSeconds(20)).boundToThisProcess();
+    this.control = control;
+    StackPlan plan = plan(new Object[] {"tiny", "tiny", 1, false, 1, "serve"});
+
+    control.up(plan);
+    assertThat(control.stop("tiny")).isTrue();
+    control.start("tiny");
+
+    long self = ProcessHandle.current().pid();
+    assertThat(runDir.resolve("logs/tiny.log"))
+        .content()
+        .containsSubsequence("parent pid " + self, "parent pid " + self);
+    assertThat(control.state().orElseThrow().instance("tiny").env())
+        .doesNotContainKey("EDGE_PARENT_PID");
+  }
+
+  @Test
+  void passesNoParentPidWhenNotBound() {
+    StackControl control = control(Duration.ofSeconds(20));
+
+    control.up(plan(new Object[] {"tiny", "tiny", 1, false, 1, "serve"}));
+
+    assertThat(runDir.resolve("logs/tiny.log")).content().contains("parent pid null");
+  }
+
+  @Test
   void refusesASecondUpAndRestartsAnInstanceWithANewPid() {
     StackControl control = control(Duration.ofSeconds(20));
     StackPlan plan = plan(new Object[] {"tiny", "tiny", 1, false, 1, "serve"});

@@ -31,6 +31,7 @@ final class TinyServer {
                   ? args[0]
                   : System.getenv().getOrDefault("TINY_MODE", "serve");
           System.out.println("tiny " + System.getenv("EDGE_INSTANCE") + " mode " + mode);
+          System.out.println("parent pid " + System.getenv("EDGE_PARENT_PID"));
           if (mode.equals("fail")) {
             System.out.println("boom: no config");
             System.exit(3);

@@ -21,6 +21,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,14 @@ public final class EdgeProcess {
    */
   public static void main(String role, String[] args, Deployable deployable) {
     Path file = configPath(role, args);
+    Optional<Long> parent;
+    try {
+      parent = ParentWatch.parentPid(System.getenv());
+    } catch (IllegalArgumentException e) {
+      LOG.error("Invalid environment: {}", e.getMessage());
+      exit(2);
+      return;
+    }
     ConfigNode config;
     try {
       config = ConfigLoader.fromEnvironment().load(file);
@@ -65,6 +74,25 @@ public final class EdgeProcess {
     }
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> running.closeAndWait(), role + "-shutdown"));
+    parent.ifPresent(pid -> exitWhenGone(running, pid));
+  }
+
+  private static void exitWhenGone(RunningInstance running, long parentPid) {
+    ParentWatch.watch(
+        running.context().vertx(),
+        parentPid,
+        ParentWatch.INTERVAL,
+        () -> {
+          LOG.warn(
+              "{}: the launcher (pid {}) is gone; shutting down",
+              running.context().settings().instance(),
+              parentPid);
+          // Drains like SIGTERM; exit runs on its own thread, as the shutdown hook waits for
+          // close(), which needs the event loops this callback runs on.
+          running
+              .close()
+              .onComplete(ignored -> new Thread(() -> exit(0), "edge-parent-gone-exit").start());
+        });
   }
 
   private static Path configPath(String role, String[] args) {

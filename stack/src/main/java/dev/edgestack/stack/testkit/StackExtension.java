@@ -79,7 +79,12 @@ public final class StackExtension implements BeforeAllCallback, AfterAllCallback
     }
     home = findHome();
     runDir = newRunDir(home, topology);
-    control = StackControl.of(runDir).listening(new LoggingListener()).readyTimeout(readyTimeout);
+    // Bound to this JVM: a test run killed with SIGKILL leaves no stack behind.
+    control =
+        StackControl.of(runDir)
+            .listening(new LoggingListener())
+            .readyTimeout(readyTimeout)
+            .boundToThisProcess();
     lastResort = new Thread(this::stopQuietly, "edge-stack-test-kit-shutdown");
     Runtime.getRuntime().addShutdownHook(lastResort);
     Topology loaded = Topology.load(Topology.file(home, topology), home);
