@@ -16,10 +16,10 @@ import dev.edgestack.gateway.ratelimit.RateLimiter;
 import dev.edgestack.gateway.route.Forwarder;
 import dev.edgestack.gateway.route.RouteTable;
 import dev.edgestack.runtime.config.ConfigException;
+import dev.edgestack.runtime.listener.EdgeListener;
 import dev.edgestack.runtime.process.Deployable;
 import dev.edgestack.runtime.process.EdgeContext;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import java.time.Clock;
@@ -80,14 +80,8 @@ public final class GatewayDeployable implements Deployable {
             rateLimiter,
             new Forwarder(pools),
             new Composer(context.vertx(), pools, context.forwarded()));
-    var settings = context.settings();
-    return context
-        .vertx()
-        .createHttpServer(new HttpServerOptions().setIdleTimeout(60).setCompressionSupported(false))
-        .requestHandler(pipeline::handle)
-        .listen(settings.port(), settings.host())
-        .onSuccess(context::drainOnShutdown)
-        .mapEmpty();
+    // Strict parsing matters most when the gateway is the first tier (gateway-lb topology).
+    return EdgeListener.start(context, pipeline::handle).mapEmpty();
   }
 
   private TokenVerifier tokenVerifier(EdgeContext context, JwtConfig jwt) {
