@@ -85,6 +85,7 @@ class EdgeProtocolsTest {
     String answer = post(client, edge.httpsPort(), "localhost");
     assertThat(answer).isEqualTo("HTTP_2 got hello");
     assertProxiedAsHttp11();
+    assertThat(seen.get(0).get("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + edge.httpsPort());
     assertThat(seen.get(0).get("X-Forwarded-Proto")).isEqualTo("https");
   }
 

@@ -1,5 +1,6 @@
 package dev.edgestack.runtime.listener;
 
+import dev.edgestack.runtime.http.Ids;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks each decoded HTTP/1.x request as RFC 9112 asks of an intermediary before the server sees
@@ -36,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  * Vert.x's handler, and watches Vert.x's responses go out so that it never answers over one.
  */
 final class StrictHttp1Handler extends ChannelDuplexHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(StrictHttp1Handler.class);
   private final ListenerConfig limits;
   private ChannelHandlerContext context;
   private boolean awaitingHead = true;
@@ -265,6 +269,8 @@ final class StrictHttp1Handler extends ChannelDuplexHandler {
       context.close();
       return;
     }
+    String requestId = Ids.newRequestId();
+    LOG.debug("{} rejected at the edge: {} {}", requestId, status.code(), detail);
     String body =
         "{\"type\":\"about:blank\",\"title\":\""
             + status.reasonPhrase()
@@ -272,6 +278,8 @@ final class StrictHttp1Handler extends ChannelDuplexHandler {
             + status.code()
             + ",\"detail\":\""
             + detail.replace("\\", "\\\\").replace("\"", "\\\"")
+            + "\",\"requestId\":\""
+            + requestId
             + "\"}";
     ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
     DefaultFullHttpResponse response =
@@ -280,7 +288,8 @@ final class StrictHttp1Handler extends ChannelDuplexHandler {
         .headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
         .set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
-        .set(HttpHeaderNames.CONNECTION, "close");
+        .set(HttpHeaderNames.CONNECTION, "close")
+        .set("X-Request-Id", requestId);
     // Written from this handler's position, so it passes the encoder but not this handler.
     context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
