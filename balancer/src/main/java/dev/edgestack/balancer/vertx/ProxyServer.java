@@ -12,8 +12,8 @@ import java.util.function.Function;
 
 /**
  * The HTTP listener of a load-balancing tier: every request is forwarded unchanged to the pool the
- * router chooses; a request no pool takes gets a 404 problem. HTTP/1.1, h2c and, when configured,
- * HTTPS with h2 are served by one {@link EdgeListener}.
+ * router chooses; a request no pool takes gets a 404 problem. HTTP/1.1 (h2c when enabled) and, when
+ * configured, HTTPS with h2 are served by one {@link EdgeListener}.
  */
 public final class ProxyServer {
   private ProxyServer() {}
