@@ -23,10 +23,10 @@ import dev.edgestack.gateway.route.Forwarder;
 import dev.edgestack.gateway.route.RouteMetrics;
 import dev.edgestack.gateway.route.RouteTable;
 import dev.edgestack.runtime.config.ConfigException;
+import dev.edgestack.runtime.listener.EdgeListener;
 import dev.edgestack.runtime.process.Deployable;
 import dev.edgestack.runtime.process.EdgeContext;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import java.time.Clock;
@@ -109,14 +109,8 @@ public final class GatewayDeployable implements Deployable {
             new Forwarder(pools, breakers, random),
             new Composer(context.vertx(), pools, context.forwarded(), breakers, context.registry()),
             new RouteMetrics(context.registry(), config.routes()));
-    var settings = context.settings();
-    return context
-        .vertx()
-        .createHttpServer(new HttpServerOptions().setIdleTimeout(60).setCompressionSupported(false))
-        .requestHandler(pipeline::handle)
-        .listen(settings.port(), settings.host())
-        .onSuccess(context::drainOnShutdown)
-        .mapEmpty();
+    // Strict parsing matters most when the gateway is the first tier (gateway-lb topology).
+    return EdgeListener.start(context, pipeline::handle).mapEmpty();
   }
 
   private Optional<TrustedIssuers> trustedIssuers(EdgeContext context, GatewayConfig config) {

@@ -6,6 +6,8 @@ import dev.edgestack.balancer.BalancingStrategy;
 import dev.edgestack.balancer.PoolConfig;
 import dev.edgestack.runtime.config.ConfigLoader;
 import dev.edgestack.runtime.config.ConfigNode;
+import dev.edgestack.runtime.listener.ListenerConfig;
+import dev.edgestack.runtime.process.RuntimeSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,20 @@ class EdgeLbConfigTest {
     assertThat(pool.outlierDetection().enabled()).isTrue();
     assertThat(pool.outlierDetection().consecutive5xx()).isZero();
     assertThat(pool.slowStart().enabled()).isTrue();
+  }
+
+  @Test
+  void theDemoEdgeServesHttpsWithASelfSignedCertificateOn8443() {
+    ConfigNode root = ConfigLoader.withVariables(Map.of()).load(Path.of("../config/edge-lb.yaml"));
+    ListenerConfig listener = RuntimeSettings.from(root).listener();
+    assertThat(listener.tls())
+        .hasValueSatisfying(
+            tls -> {
+              assertThat(tls.port()).isEqualTo(8443);
+              assertThat(tls.selfSigned()).isTrue();
+            });
+    assertThat(listener.http2()).isTrue();
+    assertThat(listener.h2c()).as("h2c would weaken strict parsing on 8080").isFalse();
   }
 
   @Test

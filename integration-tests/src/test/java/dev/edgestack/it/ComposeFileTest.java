@@ -285,6 +285,9 @@ class ComposeFileTest {
         expected.put(8080, 8080);
         expected.put(9080, 9080);
         assertThat(template.ports()).containsEntry("http", 8080).containsEntry("admin", 9080);
+        if (template.ports().containsKey("tls")) {
+          expected.put(template.ports().get("tls"), template.ports().get("tls"));
+        }
       } else if (template.role() == Role.ISSUER) {
         expected.put(template.ports().get("http"), template.ports().get("http"));
       }

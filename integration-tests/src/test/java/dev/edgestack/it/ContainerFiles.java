@@ -243,6 +243,11 @@ final class ContainerFiles {
     Map<String, Integer> ports = new LinkedHashMap<>();
     ports.put("http", config.object("server").integer("port", 0, 65535));
     ports.put("admin", config.object("admin").integer("port", 0, 65535));
+    config
+        .object("server")
+        .optionalObject("tls")
+        .filter(tls -> tls.bool("enabled", true))
+        .ifPresent(tls -> ports.put("tls", tls.integer("port", 0, 65535)));
     if (config.has("cluster")) {
       ports.put("cluster", config.object("cluster").integer("port", 0, 65535));
     }

@@ -176,7 +176,8 @@ class TopologyTest {
 
     List<Integer> ports =
         plan.instances().stream().flatMap(instance -> instance.ports().values().stream()).toList();
-    assertThat(ports).hasSize(12 * 2 + 3).doesNotHaveDuplicates();
+    // http and admin for 12 instances, 3 Hazelcast ports and the edge-lb's TLS port.
+    assertThat(ports).hasSize(12 * 2 + 3 + 1).doesNotHaveDuplicates();
     Instance edge = plan.instance("edge-lb").orElseThrow();
     String expected =
         plan.instances().stream()
@@ -186,6 +187,8 @@ class TopologyTest {
             .orElseThrow();
     assertThat(edge.env()).containsEntry("GATEWAY_ENDPOINTS", expected);
     assertThat(edge.env()).containsEntry("EDGE_HTTP_PORT", Integer.toString(edge.httpPort()));
+    assertThat(edge.env())
+        .containsEntry("EDGE_TLS_PORT", Integer.toString(edge.ports().get("tls")));
     Instance issuer = plan.instance("issuer").orElseThrow();
     assertThat(plan.instance("gateway-1").orElseThrow().env())
         .containsEntry(

@@ -3,10 +3,10 @@ package dev.edgestack.runtime.http;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Random identifiers for requests and traces; uniqueness matters here, secrecy does not. */
-final class Ids {
+public final class Ids {
   private Ids() {}
 
-  static String newRequestId() {
+  public static String newRequestId() {
     return hex(ThreadLocalRandom.current().nextLong())
         + hex(ThreadLocalRandom.current().nextLong());
   }

@@ -50,6 +50,12 @@ public final class RunningInstance {
     return servers.isEmpty() ? -1 : servers.get(0).actualPort();
   }
 
+  /** The actual port of the second registered server: the HTTPS listener when one is configured. */
+  public int httpsPort() {
+    List<HttpServer> servers = context.drainedServers();
+    return servers.size() < 2 ? -1 : servers.get(1).actualPort();
+  }
+
   /** Drains and closes; calling it again returns the same future. */
   public synchronized Future<Void> close() {
     if (closing.getAndSet(true)) {

@@ -2,13 +2,16 @@ package dev.edgestack.runtime.process;
 
 import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.http.TrustedProxies;
+import dev.edgestack.runtime.listener.ListenerConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The settings every deployable shares: who it is, where it listens, how it drains and whom it
- * trusts for forwarding headers. Read from the {@code instance}, {@code server}, {@code admin},
- * {@code shutdown} and {@code forwarded} sections of its file.
+ * trusts for forwarding headers, and how its client-facing listener bounds requests. Read from the
+ * {@code instance}, {@code server}, {@code admin}, {@code shutdown} and {@code forwarded} sections
+ * of its file.
  */
 public record RuntimeSettings(
     String instance,
@@ -18,7 +21,8 @@ public record RuntimeSettings(
     int adminPort,
     Duration drainDelay,
     Duration shutdownTimeout,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    ListenerConfig listener) {
 
   /** The top-level keys read here; a deployable adds its own when it checks for unknown keys. */
   public static final List<String> KEYS =
@@ -26,7 +30,10 @@ public record RuntimeSettings(
 
   public static RuntimeSettings from(ConfigNode root) {
     ConfigNode instance = root.object("instance").requireOnly("name");
-    ConfigNode server = root.object("server").requireOnly("host", "port");
+    List<String> serverKeys = new ArrayList<>(List.of("host", "port"));
+    serverKeys.addAll(ListenerConfig.KEYS);
+    ConfigNode server = root.object("server").requireOnly(serverKeys.toArray(String[]::new));
+    int port = server.integer("port", 0, 65535);
     ConfigNode admin = root.object("admin").requireOnly("host", "port");
     ConfigNode shutdown = root.objectOrEmpty("shutdown").requireOnly("drainDelay", "timeout");
     ConfigNode forwarded = root.objectOrEmpty("forwarded").requireOnly("trustedProxies");
@@ -43,11 +50,12 @@ public record RuntimeSettings(
     return new RuntimeSettings(
         instance.string("name"),
         host,
-        server.integer("port", 0, 65535),
+        port,
         admin.string("host", host),
         admin.integer("port", 0, 65535),
         shutdown.duration("drainDelay", Duration.ZERO, Duration.ZERO),
         shutdown.duration("timeout", Duration.ofSeconds(10), Duration.ofMillis(1)),
-        trusted);
+        trusted,
+        ListenerConfig.from(server, port));
   }
 }

@@ -189,7 +189,8 @@ class EdgeProcessTest {
                     .get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(ConfigException.class)
-        .hasMessageContaining("tier.yaml: server.prot: unknown key (expected one of: host, port)");
+        .hasMessageContaining(
+            "tier.yaml: server.prot: unknown key (expected one of: bodyTimeout, h2c, headerTimeout, host, http2, idleTimeout, maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, port, tls)");
   }
 
   @Test
