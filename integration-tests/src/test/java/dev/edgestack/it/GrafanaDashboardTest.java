@@ -97,6 +97,10 @@ class GrafanaDashboardTest {
             "edge_retries_total",
             "edge_retry_budget_exhausted_total",
             "edge_pool_panic",
+            "edge_gateway_requests_total",
+            "edge_gateway_auth_total",
+            "edge_gateway_circuit_state",
+            "edge_gateway_compose_parts_total",
             "edge_ratelimit_decisions_total");
     assertThat(panels(dashboard()))
         .as("no placeholder text panels are left")
