@@ -1,8 +1,10 @@
 package dev.edgestack.edgelb;
 
 import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.balancer.TcpListenerConfig;
 import dev.edgestack.balancer.vertx.BalancerAdmin;
 import dev.edgestack.balancer.vertx.ProxyServer;
+import dev.edgestack.balancer.vertx.TcpProxy;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.process.Deployable;
@@ -14,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The external load balancer: spreads client traffic over the gateway instances. */
+/**
+ * The external load balancer: spreads client traffic over the gateway instances, and optionally raw
+ * TCP connections over other pools ({@code tcp:} listeners, L4 mode).
+ */
 public final class EdgeLbMain implements Deployable {
 
   public static void main(String[] args) {
@@ -24,21 +29,31 @@ public final class EdgeLbMain implements Deployable {
   @Override
   public Future<Void> start(EdgeContext context) {
     UpstreamPool gateways;
+    List<TcpListenerConfig> tcp;
     try {
       List<String> keys = new ArrayList<>(RuntimeSettings.KEYS);
-      keys.add("pool");
+      keys.addAll(List.of("pool", "tcp"));
       context.config().requireOnly(keys.toArray(String[]::new));
       ConfigNode pool = context.config().object("pool");
       List<String> poolKeys = new ArrayList<>(PoolConfig.KEYS);
       poolKeys.add("name");
       pool.requireOnly(poolKeys.toArray(String[]::new));
+      tcp = TcpListenerConfig.listFrom(context.config(), "tcp");
       gateways =
           UpstreamPool.create(context, PoolConfig.from(pool, pool.string("name", "gateways")));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    BalancerAdmin.mount(context.adminRouter(), List.of(gateways));
+    List<UpstreamPool> pools = new ArrayList<>(List.of(gateways));
+    List<Future<?>> listeners = new ArrayList<>();
+    for (TcpListenerConfig listener : tcp) {
+      UpstreamPool tcpPool = UpstreamPool.create(context, listener.pool());
+      pools.add(tcpPool);
+      listeners.add(TcpProxy.start(context, listener, tcpPool));
+    }
+    BalancerAdmin.mount(context.adminRouter(), pools);
     Optional<UpstreamPool> route = Optional.of(gateways);
-    return ProxyServer.start(context, request -> route).mapEmpty();
+    listeners.add(ProxyServer.start(context, request -> route));
+    return Future.all(listeners).mapEmpty();
   }
 }

@@ -24,6 +24,15 @@ final class HashKeys {
           }
           case PATH -> request.path();
         };
+    return ofKey(key);
+  }
+
+  /** An L4 connection's key: only the client's address is known before the first byte. */
+  static long ofClientAddress(String address) {
+    return ofKey(address);
+  }
+
+  private static long ofKey(String key) {
     return key == null || key.isEmpty()
         ? ThreadLocalRandom.current().nextLong()
         : HashConfig.hash(key);

@@ -557,6 +557,30 @@ public final class UpstreamPool {
     queue.wakeOne();
   }
 
+  /**
+   * For connections relayed at L4 ({@link TcpProxy}): an endpoint outside {@code tried} with room
+   * for one more, counted in flight until {@link #releaseConnection}; null when none has room.
+   */
+  Endpoint admitConnection(Set<Endpoint> tried, long hash) {
+    int limit = config.limits().maxRequestsPerEndpoint();
+    Set<Endpoint> skip = new HashSet<>(tried);
+    while (true) {
+      Endpoint endpoint = pool.pick(skip, hash);
+      if (endpoint == null || endpoint.tryStart(limit)) {
+        return endpoint;
+      }
+      skip.add(endpoint);
+    }
+  }
+
+  void releaseConnection(Endpoint endpoint) {
+    release(endpoint);
+  }
+
+  void reportConnection(Endpoint endpoint, Outcome outcome, long startNanos) {
+    outcomes.report(endpoint, outcome, startNanos);
+  }
+
   private Outcome classifySent(Flight flight, Attempt attempt, Throwable cause) {
     Outcome outcome = AttemptFailures.ofSent(cause, flight.exchange.aborted());
     flight.lastFailure = AttemptFailures.sentFailure(pool.name(), outcome, cause);
