@@ -16,6 +16,7 @@ import dev.edgestack.gateway.breaker.CircuitBreakers;
 import dev.edgestack.gateway.compose.Composer;
 import dev.edgestack.gateway.config.GatewayConfig;
 import dev.edgestack.gateway.config.JwtConfig;
+import dev.edgestack.gateway.config.RouteConfig;
 import dev.edgestack.gateway.ratelimit.ClusterMember;
 import dev.edgestack.gateway.ratelimit.RateLimitStore;
 import dev.edgestack.gateway.ratelimit.RateLimiter;
@@ -23,9 +24,12 @@ import dev.edgestack.gateway.route.Forwarder;
 import dev.edgestack.gateway.route.RouteMetrics;
 import dev.edgestack.gateway.route.RouteTable;
 import dev.edgestack.runtime.config.ConfigException;
+import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.listener.EdgeListener;
+import dev.edgestack.runtime.process.ConfigReloader;
 import dev.edgestack.runtime.process.Deployable;
 import dev.edgestack.runtime.process.EdgeContext;
+import dev.edgestack.runtime.process.RuntimeSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
@@ -46,6 +50,18 @@ import java.util.random.RandomGenerator;
  */
 public final class GatewayDeployable implements Deployable {
   private static final String DEFAULT_REALM = "edge-stack";
+  // Built into running listeners, pools, key sets and limiters: a reload cannot swap them.
+  private static final List<String> RESTART_SECTIONS =
+      List.of(
+          "instance",
+          "server",
+          "admin",
+          "shutdown",
+          "forwarded",
+          "cluster",
+          "auth",
+          "upstreams",
+          "rateLimits");
 
   private final Clock clock;
   private final RandomGenerator random;
@@ -95,6 +111,7 @@ public final class GatewayDeployable implements Deployable {
           return Future.succeededFuture();
         });
     AuthMetrics authMetrics = new AuthMetrics(context.registry());
+    RouteMetrics routeMetrics = new RouteMetrics(context.registry(), config.routes());
     GatewayPipeline pipeline =
         new GatewayPipeline(
             context,
@@ -108,9 +125,48 @@ public final class GatewayDeployable implements Deployable {
             rateLimiter,
             new Forwarder(pools, breakers, random),
             new Composer(context.vertx(), pools, context.forwarded(), breakers, context.registry()),
-            new RouteMetrics(context.registry(), config.routes()));
+            routeMetrics);
+    ConfigReloader.start(
+        context, candidate -> routesOnly(context, candidate, pipeline, routeMetrics));
     // Strict parsing matters most when the gateway is the first tier (gateway-lb topology).
     return EdgeListener.start(context, pipeline::handle).mapEmpty();
+  }
+
+  /**
+   * A reload changes routes only: their matching, auth, scopes, limits referenced, upstreams
+   * referenced, composition, timeouts and transforms. Every other section was built into running
+   * pools, key sets, limiters and listeners, so a change there is rejected, naming the sections,
+   * and the instance must be restarted for it.
+   */
+  private static ConfigReloader.Applied routesOnly(
+      EdgeContext context,
+      ConfigNode candidate,
+      GatewayPipeline pipeline,
+      RouteMetrics routeMetrics) {
+    RuntimeSettings.from(candidate);
+    GatewayConfig next = GatewayConfig.from(candidate);
+    ConfigNode running = context.config();
+    List<String> needRestart =
+        RESTART_SECTIONS.stream()
+            .filter(section -> !running.json(section).equals(candidate.json(section)))
+            .toList();
+    if (!needRestart.isEmpty()) {
+      throw new ConfigException(
+          candidate.source()
+              + ": "
+              + String.join(", ", needRestart)
+              + ": changed (expected: only routes change on reload; restart the instance for"
+              + " the rest)");
+    }
+    RouteTable table = new RouteTable(next.routes());
+    return new ConfigReloader.Applied(
+        () -> {
+          routeMetrics.cover(next.routes());
+          pipeline.replaceRoutes(table);
+        },
+        next.routes().size()
+            + " routes: "
+            + String.join(", ", next.routes().stream().map(RouteConfig::id).toList()));
   }
 
   private Optional<TrustedIssuers> trustedIssuers(EdgeContext context, GatewayConfig config) {

@@ -33,7 +33,8 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class GatewayPipeline {
   private final EdgeContext context;
-  private final RouteTable routes;
+  // Swapped whole by a config reload; a request reads it once, so it keeps the table it began with.
+  private volatile RouteTable routes;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
   private final RateLimiter rateLimiter;
@@ -58,6 +59,11 @@ final class GatewayPipeline {
     this.forwarder = forwarder;
     this.composer = composer;
     this.metrics = metrics;
+  }
+
+  /** Serves the next requests with {@code table} (a reload); requests in flight are unaffected. */
+  void replaceRoutes(RouteTable table) {
+    routes = table;
   }
 
   void handle(HttpServerRequest request) {

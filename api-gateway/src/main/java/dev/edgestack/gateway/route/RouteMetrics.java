@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,17 +21,26 @@ public final class RouteMetrics {
   public static final String UNMATCHED = "unmatched";
   private static final List<String> CLASSES = List.of("1xx", "2xx", "3xx", "4xx", "5xx");
 
-  private final Map<String, Map<String, Counter>> counters = new HashMap<>();
-  private final Map<String, Timer> timers = new HashMap<>();
+  private final MeterRegistry registry;
+  private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public RouteMetrics(MeterRegistry registry, List<RouteConfig> routes) {
-    for (RouteConfig route : routes) {
-      register(registry, route.id());
-    }
-    register(registry, UNMATCHED);
+    this.registry = registry;
+    cover(routes);
+    register(UNMATCHED);
   }
 
-  private void register(MeterRegistry registry, String route) {
+  /** Registers the meters of routes not seen before (a reload may add some). */
+  public void cover(List<RouteConfig> routes) {
+    for (RouteConfig route : routes) {
+      if (!counters.containsKey(route.id())) {
+        register(route.id());
+      }
+    }
+  }
+
+  private void register(String route) {
     Map<String, Counter> byClass = new HashMap<>();
     for (String statusClass : CLASSES) {
       byClass.put(

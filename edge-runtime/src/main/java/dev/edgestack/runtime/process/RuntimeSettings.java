@@ -26,7 +26,7 @@ public record RuntimeSettings(
 
   /** The top-level keys read here; a deployable adds its own when it checks for unknown keys. */
   public static final List<String> KEYS =
-      List.of("instance", "server", "admin", "shutdown", "forwarded");
+      List.of("instance", "server", "admin", "shutdown", "forwarded", "reload");
 
   public static RuntimeSettings from(ConfigNode root) {
     ConfigNode instance = root.object("instance").requireOnly("name");
