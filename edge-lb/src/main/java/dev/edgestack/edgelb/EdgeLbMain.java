@@ -3,10 +3,12 @@ package dev.edgestack.edgelb;
 import dev.edgestack.balancer.PoolConfig;
 import dev.edgestack.balancer.TcpListenerConfig;
 import dev.edgestack.balancer.vertx.BalancerAdmin;
+import dev.edgestack.balancer.vertx.PoolReload;
 import dev.edgestack.balancer.vertx.ProxyServer;
 import dev.edgestack.balancer.vertx.TcpProxy;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.runtime.config.ConfigNode;
+import dev.edgestack.runtime.process.ConfigReloader;
 import dev.edgestack.runtime.process.Deployable;
 import dev.edgestack.runtime.process.EdgeContext;
 import dev.edgestack.runtime.process.EdgeProcess;
@@ -52,6 +54,20 @@ public final class EdgeLbMain implements Deployable {
       listeners.add(TcpProxy.start(context, listener, tcpPool));
     }
     BalancerAdmin.mount(context.adminRouter(), pools);
+    UpstreamPool reloaded = gateways;
+    ConfigReloader.start(
+        context,
+        candidate -> {
+          RuntimeSettings.from(candidate);
+          TcpListenerConfig.listFrom(candidate, "tcp");
+          return PoolReload.prepare(
+              context.config(),
+              candidate,
+              List.of("instance", "server", "admin", "shutdown", "forwarded", "tcp"),
+              List.of(
+                  new PoolReload.Target(
+                      reloaded, context.config().object("pool"), candidate.object("pool"))));
+        });
     Optional<UpstreamPool> route = Optional.of(gateways);
     listeners.add(ProxyServer.start(context, request -> route));
     return Future.all(listeners).mapEmpty();

@@ -2,9 +2,11 @@ package dev.edgestack.internallb;
 
 import dev.edgestack.balancer.PoolConfig;
 import dev.edgestack.balancer.vertx.BalancerAdmin;
+import dev.edgestack.balancer.vertx.PoolReload;
 import dev.edgestack.balancer.vertx.ProxyServer;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.runtime.config.ConfigNode;
+import dev.edgestack.runtime.process.ConfigReloader;
 import dev.edgestack.runtime.process.Deployable;
 import dev.edgestack.runtime.process.EdgeContext;
 import dev.edgestack.runtime.process.EdgeProcess;
@@ -53,9 +55,33 @@ public final class InternalLbMain implements Deployable {
       }
       router = new PathRouter(entries);
       BalancerAdmin.mount(context.adminRouter(), upstreams);
+      ConfigReloader.start(context, candidate -> reload(context, candidate, upstreams));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     return ProxyServer.start(context, request -> router.route(request.path())).mapEmpty();
+  }
+
+  /** Endpoints and weights of the same pools (names, order and prefixes unchanged). */
+  private static ConfigReloader.Applied reload(
+      EdgeContext context, ConfigNode candidate, List<UpstreamPool> upstreams) {
+    RuntimeSettings.from(candidate);
+    List<ConfigNode> running = context.config().objects("pools");
+    List<ConfigNode> next = candidate.objects("pools");
+    if (next.size() != running.size()) {
+      throw candidate.error(
+          "pools",
+          next.size() + " pools",
+          running.size() + " pools as at start (adding or removing a pool needs a restart)");
+    }
+    List<PoolReload.Target> targets = new ArrayList<>();
+    for (int i = 0; i < running.size(); i++) {
+      targets.add(new PoolReload.Target(upstreams.get(i), running.get(i), next.get(i)));
+    }
+    return PoolReload.prepare(
+        context.config(),
+        candidate,
+        List.of("instance", "server", "admin", "shutdown", "forwarded"),
+        targets);
   }
 }
