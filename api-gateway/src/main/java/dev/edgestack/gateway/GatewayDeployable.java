@@ -29,7 +29,6 @@ import dev.edgestack.runtime.listener.EdgeListener;
 import dev.edgestack.runtime.process.ConfigReloader;
 import dev.edgestack.runtime.process.Deployable;
 import dev.edgestack.runtime.process.EdgeContext;
-import dev.edgestack.runtime.process.RuntimeSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
@@ -50,18 +49,10 @@ import java.util.random.RandomGenerator;
  */
 public final class GatewayDeployable implements Deployable {
   private static final String DEFAULT_REALM = "edge-stack";
-  // Built into running listeners, pools, key sets and limiters: a reload cannot swap them.
+  // Built into running pools, key sets and limiters: a reload cannot swap them (the reloader
+  // itself guards the listener sections).
   private static final List<String> RESTART_SECTIONS =
-      List.of(
-          "instance",
-          "server",
-          "admin",
-          "shutdown",
-          "forwarded",
-          "cluster",
-          "auth",
-          "upstreams",
-          "rateLimits");
+      List.of("cluster", "auth", "upstreams", "rateLimits");
 
   private final Clock clock;
   private final RandomGenerator random;
@@ -143,21 +134,11 @@ public final class GatewayDeployable implements Deployable {
       ConfigNode candidate,
       GatewayPipeline pipeline,
       RouteMetrics routeMetrics) {
-    RuntimeSettings.from(candidate);
     GatewayConfig next = GatewayConfig.from(candidate);
-    ConfigNode running = context.config();
-    List<String> needRestart =
-        RESTART_SECTIONS.stream()
-            .filter(section -> !running.json(section).equals(candidate.json(section)))
-            .toList();
-    if (!needRestart.isEmpty()) {
-      throw new ConfigException(
-          candidate.source()
-              + ": "
-              + String.join(", ", needRestart)
-              + ": changed (expected: only routes change on reload; restart the instance for"
-              + " the rest)");
-    }
+    ConfigReloader.requireUnchanged(
+        ConfigReloader.changedKeys(context.config(), candidate, RESTART_SECTIONS),
+        candidate,
+        "routes");
     RouteTable table = new RouteTable(next.routes());
     return new ConfigReloader.Applied(
         () -> {

@@ -58,12 +58,11 @@ public final class EdgeLbMain implements Deployable {
     ConfigReloader.start(
         context,
         candidate -> {
-          RuntimeSettings.from(candidate);
           TcpListenerConfig.listFrom(candidate, "tcp");
           return PoolReload.prepare(
               context.config(),
               candidate,
-              List.of("instance", "server", "admin", "shutdown", "forwarded", "tcp"),
+              List.of("tcp"),
               List.of(
                   new PoolReload.Target(
                       reloaded, context.config().object("pool"), candidate.object("pool"))));

@@ -65,7 +65,6 @@ public final class InternalLbMain implements Deployable {
   /** Endpoints and weights of the same pools (names, order and prefixes unchanged). */
   private static ConfigReloader.Applied reload(
       EdgeContext context, ConfigNode candidate, List<UpstreamPool> upstreams) {
-    RuntimeSettings.from(candidate);
     List<ConfigNode> running = context.config().objects("pools");
     List<ConfigNode> next = candidate.objects("pools");
     if (next.size() != running.size()) {
@@ -78,10 +77,6 @@ public final class InternalLbMain implements Deployable {
     for (int i = 0; i < running.size(); i++) {
       targets.add(new PoolReload.Target(upstreams.get(i), running.get(i), next.get(i)));
     }
-    return PoolReload.prepare(
-        context.config(),
-        candidate,
-        List.of("instance", "server", "admin", "shutdown", "forwarded"),
-        targets);
+    return PoolReload.prepare(context.config(), candidate, List.of(), targets);
   }
 }

@@ -4,7 +4,6 @@ import dev.edgestack.balancer.Endpoint;
 import dev.edgestack.balancer.EndpointAddress;
 import dev.edgestack.balancer.EndpointSpec;
 import dev.edgestack.balancer.PoolConfig;
-import dev.edgestack.runtime.config.ConfigException;
 import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.process.ConfigReloader;
 import java.util.ArrayList;
@@ -28,27 +27,20 @@ public final class PoolReload {
 
   /**
    * Checks that only endpoints differ between {@code running} and {@code candidate} (outside the
-   * pools: the {@code sections} compared whole) and returns the change; throws a ConfigException
-   * naming what needs a restart.
+   * pools: the {@code sections} compared whole; the reloader already guards the listener sections)
+   * and returns the change; throws a ConfigException naming what needs a restart.
    */
   public static ConfigReloader.Applied prepare(
       ConfigNode running, ConfigNode candidate, List<String> sections, List<Target> pools) {
-    List<String> needRestart = new ArrayList<>();
-    for (String section : sections) {
-      if (!running.json(section).equals(candidate.json(section))) {
-        needRestart.add(section);
-      }
-    }
+    List<String> needRestart =
+        new ArrayList<>(ConfigReloader.changedKeys(running, candidate, sections));
     List<String> poolKeys = new ArrayList<>(PoolConfig.KEYS);
     poolKeys.addAll(List.of("name", "pathPrefix"));
     poolKeys.remove("endpoints");
     Map<UpstreamPool, List<EndpointSpec>> next = new LinkedHashMap<>();
     for (Target target : pools) {
-      for (String key : poolKeys) {
-        if (!target.running().json(key).equals(target.candidate().json(key))) {
-          needRestart.add(target.candidate().keyPath(key));
-        }
-      }
+      needRestart.addAll(
+          ConfigReloader.changedKeys(target.running(), target.candidate(), poolKeys));
       PoolConfig config = PoolConfig.from(target.candidate(), target.upstream().name());
       boolean listChanged = !config.endpoints().equals(target.upstream().config().endpoints());
       if (config.dns().enabled() && listChanged) {
@@ -56,14 +48,7 @@ public final class PoolReload {
       }
       next.put(target.upstream(), config.endpoints());
     }
-    if (!needRestart.isEmpty()) {
-      throw new ConfigException(
-          candidate.source()
-              + ": "
-              + String.join(", ", needRestart)
-              + ": changed (expected: only endpoints and their weights change on reload; restart"
-              + " the instance for the rest)");
-    }
+    ConfigReloader.requireUnchanged(needRestart, candidate, "endpoints and their weights");
     List<String> summary = new ArrayList<>();
     List<Runnable> steps = new ArrayList<>();
     next.forEach(

@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +57,12 @@ public final class ConfigReloader {
     }
   }
 
+  // Built into the listeners and the admin server of every deployable at start.
+  private static final List<String> RUNTIME_SECTIONS =
+      List.of("instance", "server", "admin", "shutdown", "forwarded");
+
   private final Vertx vertx;
+  private final ConfigNode running;
   private final Path file;
   private final ConfigLoader loader;
   private final Target target;
@@ -74,6 +80,7 @@ public final class ConfigReloader {
   private ConfigReloader(
       EdgeContext context, Path file, ConfigLoader loader, Target target, String activeSha256) {
     this.vertx = context.vertx();
+    this.running = context.config();
     this.file = file;
     this.loader = loader;
     this.target = target;
@@ -157,6 +164,11 @@ public final class ConfigReloader {
     try {
       ConfigNode candidate =
           loader.parse(file.toString(), new String(bytes, StandardCharsets.UTF_8));
+      RuntimeSettings.from(candidate);
+      requireUnchanged(
+          changedKeys(running, candidate, RUNTIME_SECTIONS),
+          candidate,
+          "the sections a reload applies");
       Applied change = target.prepare(candidate);
       change.apply().run();
       activeSha256 = sha;
@@ -200,23 +212,21 @@ public final class ConfigReloader {
             done -> {
               if (done.failed()) {
                 problem(
-                    routing, 500, "The config file cannot be read: " + done.cause().getMessage());
+                    routing,
+                    500,
+                    "Reload failed",
+                    "The config file cannot be read: " + done.cause().getMessage(),
+                    new JsonObject());
                 return;
               }
               JsonObject result = done.result();
               if (result.getString("outcome").equals("rejected")) {
-                routing
-                    .response()
-                    .setStatusCode(422)
-                    .putHeader("Content-Type", "application/problem+json")
-                    .end(
-                        result
-                            .copy()
-                            .put("type", "about:blank")
-                            .put("title", "Config rejected; the active version is unchanged")
-                            .put("status", 422)
-                            .put("detail", result.getString("error"))
-                            .encode());
+                problem(
+                    routing,
+                    422,
+                    "Config rejected; the active version is unchanged",
+                    result.getString("error"),
+                    result);
                 return;
               }
               routing.json(result);
@@ -229,15 +239,17 @@ public final class ConfigReloader {
     routing.json(shown);
   }
 
-  private static void problem(RoutingContext routing, int status, String detail) {
+  private static void problem(
+      RoutingContext routing, int status, String title, String detail, JsonObject extra) {
     routing
         .response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/problem+json")
         .end(
-            new JsonObject()
+            extra
+                .copy()
                 .put("type", "about:blank")
-                .put("title", "Reload failed")
+                .put("title", title)
                 .put("status", status)
                 .put("detail", detail)
                 .encode());
@@ -248,6 +260,34 @@ public final class ConfigReloader {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /**
+   * The keys of {@code candidate} (with their paths) whose values differ from {@code running}'s.
+   */
+  public static List<String> changedKeys(
+      ConfigNode running, ConfigNode candidate, List<String> keys) {
+    return keys.stream()
+        .filter(key -> !running.json(key).equals(candidate.json(key)))
+        .map(candidate::keyPath)
+        .toList();
+  }
+
+  /**
+   * Rejects a reload that changed keys only a restart can apply; {@code reloadable} says what a
+   * reload of this deployable may change.
+   */
+  public static void requireUnchanged(
+      List<String> changed, ConfigNode candidate, String reloadable) {
+    if (!changed.isEmpty()) {
+      throw new ConfigException(
+          candidate.source()
+              + ": "
+              + String.join(", ", changed)
+              + ": changed (expected: only "
+              + reloadable
+              + " change on reload; restart the instance for the rest)");
     }
   }
 }
