@@ -524,18 +524,27 @@ public final class UpstreamPool {
   }
 
   private Admission admit(Flight flight) {
+    return admit(
+        flight.tried, flight.hash, config.debugHeader().isPresent() ? flight.decisions : null);
+  }
+
+  /**
+   * The strategy's pick among endpoints outside {@code tried} that has room for one more request,
+   * counted in flight; {@code decisions}, when given, collects why each candidate was chosen.
+   */
+  private Admission admit(Set<Endpoint> tried, long hash, List<String> decisions) {
     int limit = config.limits().maxRequestsPerEndpoint();
-    Set<Endpoint> skip = flight.tried;
+    Set<Endpoint> skip = tried;
     boolean copied = false;
     boolean sawFull = false;
     while (true) {
       Endpoint endpoint;
-      if (config.debugHeader().isPresent()) {
-        Choice choice = pool.explain(skip, flight.hash);
+      if (decisions != null) {
+        Choice choice = pool.explain(skip, hash);
         endpoint = choice.endpoint();
-        flight.decisions.add(choice.reason());
+        decisions.add(choice.reason());
       } else {
-        endpoint = pool.pick(skip, flight.hash);
+        endpoint = pool.pick(skip, hash);
       }
       if (endpoint == null) {
         return new Admission(null, sawFull);
@@ -562,15 +571,7 @@ public final class UpstreamPool {
    * for one more, counted in flight until {@link #releaseConnection}; null when none has room.
    */
   Endpoint admitConnection(Set<Endpoint> tried, long hash) {
-    int limit = config.limits().maxRequestsPerEndpoint();
-    Set<Endpoint> skip = new HashSet<>(tried);
-    while (true) {
-      Endpoint endpoint = pool.pick(skip, hash);
-      if (endpoint == null || endpoint.tryStart(limit)) {
-        return endpoint;
-      }
-      skip.add(endpoint);
-    }
+    return admit(tried, hash, null).endpoint;
   }
 
   void releaseConnection(Endpoint endpoint) {
