@@ -68,7 +68,7 @@ public final class EdgeLbMain implements Deployable {
                       reloaded, context.config().object("pool"), candidate.object("pool"))));
         });
     Optional<UpstreamPool> route = Optional.of(gateways);
-    listeners.add(ProxyServer.start(context, request -> route));
+    listeners.add(ProxyServer.start(context, path -> route));
     return Future.all(listeners).mapEmpty();
   }
 }

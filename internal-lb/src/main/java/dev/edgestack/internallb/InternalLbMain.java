@@ -59,7 +59,7 @@ public final class InternalLbMain implements Deployable {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return ProxyServer.start(context, request -> router.route(request.path())).mapEmpty();
+    return ProxyServer.start(context, router::route).mapEmpty();
   }
 
   /** Endpoints and weights of the same pools (names, order and prefixes unchanged). */

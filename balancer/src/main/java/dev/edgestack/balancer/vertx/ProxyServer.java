@@ -4,16 +4,19 @@ import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
 import dev.edgestack.runtime.http.Exchange;
 import dev.edgestack.runtime.listener.EdgeListener;
+import dev.edgestack.runtime.listener.ListenerConfig;
 import dev.edgestack.runtime.process.EdgeContext;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The HTTP listener of a load-balancing tier: every request is forwarded unchanged to the pool the
- * router chooses; a request no pool takes gets a 404 problem. HTTP/1.1 (h2c when enabled) and, when
- * configured, HTTPS with h2 are served by one {@link EdgeListener}.
+ * router chooses by path; a request no pool takes gets a 404 problem. The plain port is served by
+ * Vert.x's HTTP server (HTTP/1.1, h2c when enabled) or, with {@code server.engine: relay}, by the
+ * byte-level {@link Http1Relay}; the TLS port (h2 by ALPN) always by Vert.x.
  */
 public final class ProxyServer {
   private ProxyServer() {}
@@ -22,13 +25,12 @@ public final class ProxyServer {
    * Listens on the instance's server host and port (and its TLS port when configured), parsing
    * HTTP/1.x strictly, and registers the servers for draining.
    */
-  public static Future<EdgeListener> start(
-      EdgeContext context, Function<HttpServerRequest, Optional<UpstreamPool>> router) {
-    return EdgeListener.start(
-        context,
+  public static Future<Void> start(
+      EdgeContext context, Function<String, Optional<UpstreamPool>> router) {
+    Handler<HttpServerRequest> handler =
         request -> {
           Exchange exchange = Exchange.begin(request, context.accessLog());
-          Optional<UpstreamPool> pool = router.apply(request);
+          Optional<UpstreamPool> pool = router.apply(request.path());
           if (pool.isEmpty()) {
             context
                 .failures()
@@ -40,6 +42,22 @@ public final class ProxyServer {
           pool.get()
               .forward(exchange, request.uri(), headers -> {})
               .onFailure(failure -> context.failures().respond(exchange, failure));
-        });
+        };
+    var settings = context.settings();
+    if (settings.listener().engine() == ListenerConfig.Engine.VERTX) {
+      return EdgeListener.start(context, handler).mapEmpty();
+    }
+    return Http1Relay.start(context, settings.host(), settings.port(), settings.listener(), router)
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        context.config().source() + ": " + failure.getMessage(), failure)))
+        .compose(
+            relay -> {
+              // The relay first: the instance reports its first server as the HTTP port.
+              context.drainOnShutdown(relay);
+              return EdgeListener.startTls(context, handler).mapEmpty();
+            });
   }
 }

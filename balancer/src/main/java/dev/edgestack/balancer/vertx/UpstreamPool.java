@@ -336,17 +336,7 @@ public final class UpstreamPool {
 
   /** The debug header's name and value for this request, when the pool has it on. */
   private Optional<Map.Entry<String, String>> debugHeader(Flight flight) {
-    return config
-        .debugHeader()
-        .map(
-            name ->
-                Map.entry(
-                    name,
-                    pool.name()
-                        + ": "
-                        + ConfigNode.spelling(config.strategy())
-                        + "; "
-                        + String.join("; ", flight.decisions)));
+    return config.debugHeader().map(name -> Map.entry(name, debugValue(flight.decisions)));
   }
 
   private <T> Future<T> run(Flight flight, AttemptBody<T> body) {
@@ -532,7 +522,7 @@ public final class UpstreamPool {
    * The strategy's pick among endpoints outside {@code tried} that has room for one more request,
    * counted in flight; {@code decisions}, when given, collects why each candidate was chosen.
    */
-  private Admission admit(Set<Endpoint> tried, long hash, List<String> decisions) {
+  Admission admit(Set<Endpoint> tried, long hash, List<String> decisions) {
     int limit = config.limits().maxRequestsPerEndpoint();
     Set<Endpoint> skip = tried;
     boolean copied = false;
@@ -561,7 +551,7 @@ public final class UpstreamPool {
     }
   }
 
-  private void release(Endpoint endpoint) {
+  void release(Endpoint endpoint) {
     endpoint.finished();
     queue.wakeOne();
   }
@@ -639,5 +629,29 @@ public final class UpstreamPool {
     Future<T> run(HttpClientRequest out, Attempt attempt);
   }
 
-  private record Admission(Endpoint endpoint, boolean sawFull) {}
+  record Admission(Endpoint endpoint, boolean sawFull) {}
+
+  // What the byte-level HTTP/1.1 relay (Http1Relay) shares with forward(): the same admission,
+  // queue, outcomes, budget and meters, so both listeners balance, limit and report alike.
+
+  AdmissionQueue queue() {
+    return queue;
+  }
+
+  OutcomeRecorder outcomes() {
+    return outcomes;
+  }
+
+  PoolMeters meters() {
+    return meters;
+  }
+
+  /** The debug header's value for a request whose admissions said {@code decisions}. */
+  String debugValue(List<String> decisions) {
+    return pool.name()
+        + ": "
+        + ConfigNode.spelling(config.strategy())
+        + "; "
+        + String.join("; ", decisions);
+  }
 }

@@ -95,7 +95,7 @@ class BalancingPoliciesTest {
                       UpstreamPool.create(
                           context, PoolConfig.from(context.config().object("pool"), "test"));
                   BalancerAdmin.mount(context.adminRouter(), List.of(pool));
-                  return ProxyServer.start(context, request -> Optional.of(pool)).mapEmpty();
+                  return ProxyServer.start(context, path -> Optional.of(pool)).mapEmpty();
                 })
             .toCompletionStage()
             .toCompletableFuture()

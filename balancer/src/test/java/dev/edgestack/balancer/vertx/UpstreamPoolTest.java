@@ -123,7 +123,7 @@ class UpstreamPoolTest {
                   UpstreamPool pool =
                       UpstreamPool.create(
                           context, PoolConfig.from(context.config().object("pool"), "test"));
-                  return ProxyServer.start(context, request -> Optional.of(pool)).mapEmpty();
+                  return ProxyServer.start(context, path -> Optional.of(pool)).mapEmpty();
                 })
             .toCompletionStage()
             .toCompletableFuture()

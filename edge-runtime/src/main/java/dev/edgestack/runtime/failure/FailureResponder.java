@@ -4,6 +4,7 @@ import dev.edgestack.runtime.http.Exchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -49,11 +50,9 @@ public final class FailureResponder {
 
   /** Answers the exchange with the failure, unless an answer has already started. */
   public void respond(Exchange exchange, Throwable error) {
-    EdgeFailure failure = classify(error);
+    EdgeFailure failure = record(exchange.requestId(), exchange.request().path(), error);
     FailureKind kind = failure.kind();
-    counters.get(kind).increment();
     exchange.failure(kind);
-    log(exchange, failure);
     HttpServerResponse response = exchange.request().response();
     if (response.closed() || exchange.aborted()) {
       return;
@@ -70,36 +69,42 @@ public final class FailureResponder {
     }
     response.setStatusCode(kind.status());
     failure.headers().forEach(response::putHeader);
-    JsonObject problem =
-        new JsonObject()
-            .put("type", "urn:edge-stack:problem:" + kind.tag())
-            .put("title", kind.title())
-            .put("status", kind.status())
-            .put("detail", failure.getMessage())
-            .put("instance", exchange.request().path())
-            .put("requestId", exchange.requestId());
-    response.putHeader(HttpHeaderNames.CONTENT_TYPE, PROBLEM_JSON).end(problem.toBuffer());
+    response
+        .putHeader(HttpHeaderNames.CONTENT_TYPE, PROBLEM_JSON)
+        .end(problem(failure, exchange.request().path(), exchange.requestId()));
   }
 
-  private static void log(Exchange exchange, EdgeFailure failure) {
+  /**
+   * Counts and logs a failure of the request {@code requestId} to {@code path}, for listeners that
+   * write the answer themselves; returns it classified.
+   */
+  public EdgeFailure record(String requestId, String path, Throwable error) {
+    EdgeFailure failure = classify(error);
+    counters.get(failure.kind()).increment();
+    log(requestId, path, failure);
+    return failure;
+  }
+
+  /** The problem+json body that answers {@code failure}. */
+  public static Buffer problem(EdgeFailure failure, String path, String requestId) {
+    FailureKind kind = failure.kind();
+    return new JsonObject()
+        .put("type", "urn:edge-stack:problem:" + kind.tag())
+        .put("title", kind.title())
+        .put("status", kind.status())
+        .put("detail", failure.getMessage())
+        .put("instance", path)
+        .put("requestId", requestId)
+        .toBuffer();
+  }
+
+  private static void log(String requestId, String path, EdgeFailure failure) {
     switch (failure.kind().severity()) {
       case CLIENT ->
-          LOG.debug(
-              "{} {} -> {}: {}",
-              exchange.requestId(),
-              exchange.request().path(),
-              failure.kind().tag(),
-              failure.getMessage());
+          LOG.debug("{} {} -> {}: {}", requestId, path, failure.kind().tag(), failure.getMessage());
       case UPSTREAM ->
-          LOG.warn(
-              "{} {} -> {}: {}",
-              exchange.requestId(),
-              exchange.request().path(),
-              failure.kind().tag(),
-              failure.getMessage());
-      case INTERNAL ->
-          LOG.error(
-              "{} {} -> internal error", exchange.requestId(), exchange.request().path(), failure);
+          LOG.warn("{} {} -> {}: {}", requestId, path, failure.kind().tag(), failure.getMessage());
+      case INTERNAL -> LOG.error("{} {} -> internal error", requestId, path, failure);
     }
   }
 }

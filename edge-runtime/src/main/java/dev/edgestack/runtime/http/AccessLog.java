@@ -1,5 +1,6 @@
 package dev.edgestack.runtime.http;
 
+import dev.edgestack.runtime.failure.FailureKind;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -25,31 +26,66 @@ public final class AccessLog {
     }
     var request = exchange.request();
     HttpServerResponse response = request.response();
-    int status = response.getStatusCode();
-    long bytes = response.bytesWritten();
+    write(
+        new Entry(
+            exchange.requestId(),
+            exchange.trace().traceId(),
+            request.method().name(),
+            request.path(),
+            response.getStatusCode(),
+            exchange.startNanos(),
+            response.bytesWritten(),
+            request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+            exchange.upstream(),
+            exchange.failure(),
+            aborted));
+  }
+
+  /** Whether lines are written at all, so callers can skip gathering an entry. */
+  public boolean enabled() {
+    return ACCESS.isInfoEnabled();
+  }
+
+  /** Writes one line for a request a listener served without an {@link Exchange}. */
+  public void write(Entry entry) {
+    if (!ACCESS.isInfoEnabled()) {
+      return;
+    }
     JsonObject line =
         new JsonObject()
             .put("ts", Instant.now().toString())
             .put("instance", instance)
-            .put("requestId", exchange.requestId())
-            .put("traceId", exchange.trace().traceId())
-            .put("method", request.method().name())
-            .put("path", request.path())
-            .put("status", status)
-            .put("durationMs", (System.nanoTime() - exchange.startNanos()) / 1_000_000.0)
-            .put("bytesSent", bytes)
-            .put(
-                "client",
-                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
-    if (exchange.upstream() != null) {
-      line.put("upstream", exchange.upstream());
+            .put("requestId", entry.requestId())
+            .put("traceId", entry.traceId())
+            .put("method", entry.method())
+            .put("path", entry.path())
+            .put("status", entry.status())
+            .put("durationMs", (System.nanoTime() - entry.startNanos()) / 1_000_000.0)
+            .put("bytesSent", entry.bytesSent())
+            .put("client", entry.client());
+    if (entry.upstream() != null) {
+      line.put("upstream", entry.upstream());
     }
-    if (exchange.failure() != null) {
-      line.put("failure", exchange.failure().tag());
+    if (entry.failure() != null) {
+      line.put("failure", entry.failure().tag());
     }
-    if (aborted) {
+    if (entry.aborted()) {
       line.put("aborted", true);
     }
     ACCESS.info(line.encode());
   }
+
+  /** What one access-log line says about a request. */
+  public record Entry(
+      String requestId,
+      String traceId,
+      String method,
+      String path,
+      int status,
+      long startNanos,
+      long bytesSent,
+      String client,
+      String upstream,
+      FailureKind failure,
+      boolean aborted) {}
 }

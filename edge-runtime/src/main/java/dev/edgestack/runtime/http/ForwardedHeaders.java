@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Forwarding-header hygiene of a proxy tier. From an untrusted peer (a client) the {@code
@@ -39,14 +40,17 @@ public final class ForwardedHeaders {
    * right-most address of {@code X-Forwarded-For} that is not a trusted proxy.
    */
   public String clientAddress(HttpServerRequest request) {
-    String peer = peerOf(request);
+    return clientAddress(peerOf(request), request.headers().getAll(X_FORWARDED_FOR));
+  }
+
+  /** {@link #clientAddress(HttpServerRequest)} from the peer and its {@code X-Forwarded-For}s. */
+  public String clientAddress(String peer, List<String> forwardedFor) {
     if (!trusted.trusts(peer)) {
       return peer;
     }
-    List<String> chain = request.headers().getAll(X_FORWARDED_FOR);
     String candidate = peer;
-    for (int h = chain.size() - 1; h >= 0; h--) {
-      String[] hops = chain.get(h).split(",");
+    for (int h = forwardedFor.size() - 1; h >= 0; h--) {
+      String[] hops = forwardedFor.get(h).split(",");
       for (int i = hops.length - 1; i >= 0; i--) {
         String hop = hops[i].trim();
         if (hop.isEmpty()) {
@@ -63,51 +67,105 @@ public final class ForwardedHeaders {
 
   /** Sets the forwarding headers of {@code outgoing}, a copy of the request's own headers. */
   public void applyToRequest(HttpServerRequest request, MultiMap outgoing) {
-    String peer = peerOf(request);
+    String authority = request.authority() == null ? null : request.authority().toString();
+    MultiMap incoming = request.headers();
+    applyToRequest(
+        new Seen(peerOf(request), request.scheme(), authority, protocolOf(request.version())),
+        incoming::getAll,
+        new Edits() {
+          @Override
+          public List<String> getAll(String name) {
+            return outgoing.getAll(name);
+          }
+
+          @Override
+          public void set(String name, String value) {
+            outgoing.set(name, value);
+          }
+
+          @Override
+          public void remove(String name) {
+            outgoing.remove(name);
+          }
+        });
+  }
+
+  /**
+   * The same hygiene on any representation of a request: {@code incoming} gives the values the peer
+   * sent for a name, {@code outgoing} is what will be forwarded (at first a copy of the end-to-end
+   * headers).
+   */
+  public void applyToRequest(Seen seen, Function<String, List<String>> incoming, Edits outgoing) {
+    String peer = seen.peer();
     if (trusted.trusts(peer)) {
-      String chain = String.join(", ", request.headers().getAll(X_FORWARDED_FOR));
+      String chain = String.join(", ", incoming.apply(X_FORWARDED_FOR));
       outgoing.set(X_FORWARDED_FOR, chain.isBlank() ? peer : chain + ", " + peer);
-      if (!outgoing.contains(X_FORWARDED_PROTO)) {
-        outgoing.set(X_FORWARDED_PROTO, request.scheme());
+      if (outgoing.getAll(X_FORWARDED_PROTO).isEmpty()) {
+        outgoing.set(X_FORWARDED_PROTO, seen.scheme());
       }
-      if (!outgoing.contains(X_FORWARDED_HOST) && request.authority() != null) {
-        outgoing.set(X_FORWARDED_HOST, request.authority().toString());
+      if (outgoing.getAll(X_FORWARDED_HOST).isEmpty() && seen.authority() != null) {
+        outgoing.set(X_FORWARDED_HOST, seen.authority());
       }
-      String forwarded = String.join(", ", request.headers().getAll(FORWARDED));
-      String element = forwardedElement(request, peer);
+      String forwarded = String.join(", ", incoming.apply(FORWARDED));
+      String element = forwardedElement(seen);
       outgoing.set(FORWARDED, forwarded.isBlank() ? element : forwarded + ", " + element);
     } else {
       CLIENT_FORWARDING.forEach(outgoing::remove);
       outgoing.set(X_FORWARDED_FOR, peer);
-      outgoing.set(X_FORWARDED_PROTO, request.scheme());
-      if (request.authority() != null) {
-        outgoing.set(X_FORWARDED_HOST, request.authority().toString());
+      outgoing.set(X_FORWARDED_PROTO, seen.scheme());
+      if (seen.authority() != null) {
+        outgoing.set(X_FORWARDED_HOST, seen.authority());
       }
-      outgoing.set(FORWARDED, forwardedElement(request, peer));
+      outgoing.set(FORWARDED, forwardedElement(seen));
     }
-    appendVia(outgoing, request.version());
+    outgoing.set(VIA, via(String.join(", ", outgoing.getAll(VIA)), seen.protocol()));
+  }
+
+  /** Whether forwarding headers from {@code peer} are kept and extended rather than replaced. */
+  public boolean trusts(String peer) {
+    return trusted.trusts(peer);
   }
 
   /** Appends this tier to the {@code Via} of a response on its way back. */
   public void applyToResponse(HttpVersion version, MultiMap responseHeaders) {
-    appendVia(responseHeaders, version);
+    responseHeaders.set(
+        VIA, via(String.join(", ", responseHeaders.getAll(VIA)), protocolOf(version)));
   }
 
-  private void appendVia(MultiMap headers, HttpVersion version) {
-    String protocol =
-        version == HttpVersion.HTTP_2 ? "2" : version == HttpVersion.HTTP_1_0 ? "1.0" : "1.1";
-    String existing = String.join(", ", headers.getAll(VIA));
+  /** {@code existing} (joined, possibly empty) with this tier appended. */
+  public String via(String existing, String protocol) {
     String hop = protocol + " " + instance;
-    headers.set(VIA, existing.isBlank() ? hop : existing + ", " + hop);
+    return existing.isBlank() ? hop : existing + ", " + hop;
   }
 
-  private static String forwardedElement(HttpServerRequest request, String peer) {
+  private static String protocolOf(HttpVersion version) {
+    return version == HttpVersion.HTTP_2 ? "2" : version == HttpVersion.HTTP_1_0 ? "1.0" : "1.1";
+  }
+
+  /** The {@code Forwarded} element (RFC 7239) that describes what this tier saw. */
+  public static String forwardedElement(Seen seen) {
+    String peer = seen.peer();
     String node = peer.contains(":") ? "\"[" + peer + "]\"" : peer;
     StringBuilder element = new StringBuilder("for=").append(node);
-    if (request.authority() != null) {
-      element.append(";host=\"").append(request.authority()).append('"');
+    if (seen.authority() != null) {
+      element.append(";host=\"").append(seen.authority()).append('"');
     }
-    return element.append(";proto=").append(request.scheme()).toString();
+    return element.append(";proto=").append(seen.scheme()).toString();
+  }
+
+  /**
+   * What this tier saw of a request: the peer's address, the scheme, the authority (null when none)
+   * and the protocol as {@code Via} spells it ("1.0", "1.1", "2").
+   */
+  public record Seen(String peer, String scheme, String authority, String protocol) {}
+
+  /** The headers a request will be forwarded with, as the hygiene edits them. */
+  public interface Edits {
+    List<String> getAll(String name);
+
+    void set(String name, String value);
+
+    void remove(String name);
   }
 
   private static String peerOf(HttpServerRequest request) {

@@ -53,12 +53,40 @@ public final class EdgeListener {
       EdgeContext context, Handler<HttpServerRequest> handler) {
     var settings = context.settings();
     String source = context.config().source();
+    if (settings.listener().engine() != ListenerConfig.Engine.VERTX) {
+      return Future.failedFuture(
+          new IllegalStateException(
+              source
+                  + ": server.engine: relay (expected: vertx; the relay serves only edge-lb and"
+                  + " internal-lb)"));
+    }
     return start(context.vertx(), settings.host(), settings.port(), settings.listener(), handler)
         .recover(
             failure ->
                 Future.failedFuture(
                     new IllegalStateException(source + ": " + failure.getMessage(), failure)))
         .onSuccess(listener -> listener.servers().forEach(context::drainOnShutdown));
+  }
+
+  /**
+   * Only the TLS port, when one is configured (for a balancer whose plain port is served by the
+   * relay), registered for draining; empty otherwise.
+   */
+  public static Future<Optional<HttpServer>> startTls(
+      EdgeContext context, Handler<HttpServerRequest> handler) {
+    var settings = context.settings();
+    ListenerConfig config = settings.listener();
+    if (config.tls().isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String source = context.config().source();
+    return listenTls(context.vertx(), settings.host(), config, boundHttp2Bodies(config, handler))
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new IllegalStateException(source + ": " + failure.getMessage(), failure)))
+        .onSuccess(context::drainOnShutdown)
+        .map(Optional::of);
   }
 
   /** Listens on {@code host:port} and, when configured, on the TLS port. */
@@ -75,27 +103,32 @@ public final class EdgeListener {
     if (config.tls().isEmpty()) {
       return plain.map(server -> new EdgeListener(server, Optional.empty()));
     }
-    TlsConfig tls = config.tls().get();
     return plain.compose(
         server ->
-            keyCert(vertx, tls)
-                .compose(
-                    keyCert -> {
-                      HttpServerOptions tlsOptions =
-                          options(config)
-                              .setSsl(true)
-                              .setKeyCertOptions(keyCert)
-                              .setUseAlpn(config.http2())
-                              .setAlpnVersions(
-                                  config.http2()
-                                      ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
-                                      : List.of(HttpVersion.HTTP_1_1));
-                      return listen(
-                          vertx, tlsOptions, config, bounded, host, tls.port(), "server.tls.port");
-                    })
+            listenTls(vertx, host, config, bounded)
                 .map(secure -> new EdgeListener(server, Optional.of(secure)))
                 .recover(
                     failure -> server.close().transform(closed -> Future.failedFuture(failure))));
+  }
+
+  private static Future<HttpServer> listenTls(
+      Vertx vertx, String host, ListenerConfig config, Handler<HttpServerRequest> handler) {
+    TlsConfig tls = config.tls().orElseThrow();
+    return keyCert(vertx, tls)
+        .compose(
+            keyCert -> {
+              HttpServerOptions tlsOptions =
+                  options(config)
+                      .setSsl(true)
+                      .setKeyCertOptions(keyCert)
+                      .setUseAlpn(config.http2())
+                      .setAlpnVersions(
+                          config.http2()
+                              ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
+                              : List.of(HttpVersion.HTTP_1_1));
+              return listen(
+                  vertx, tlsOptions, config, handler, host, tls.port(), "server.tls.port");
+            });
   }
 
   public int port() {

@@ -21,6 +21,7 @@ import java.util.Optional;
  *   http2: true                 # h2 over TLS (ALPN)
  *   h2c: false                  # h2c on the plain port, which turns strict HTTP/1.1 parsing off
  *   tls: {port: 8443, selfSigned: true}   # or certificate: and key: PEM paths
+ *   engine: vertx               # balancers only: relay = the byte-level HTTP/1.1 relay
  * </pre>
  */
 public record ListenerConfig(
@@ -33,7 +34,17 @@ public record ListenerConfig(
     Duration idleTimeout,
     boolean http2,
     boolean h2c,
-    Optional<TlsConfig> tls) {
+    Optional<TlsConfig> tls,
+    Engine engine) {
+
+  /**
+   * What serves the plain port: Vert.x's HTTP server, or (load balancers only) the byte-level
+   * HTTP/1.1 relay, which parses and rewrites heads in place and passes bodies through.
+   */
+  public enum Engine {
+    VERTX,
+    RELAY
+  }
 
   /** The keys of {@code server} read here, besides host and port. */
   public static final List<String> KEYS =
@@ -47,7 +58,8 @@ public record ListenerConfig(
           "idleTimeout",
           "http2",
           "h2c",
-          "tls");
+          "tls",
+          "engine");
 
   /**
    * Reads the listener settings of a {@code server} node; {@code plainPort} catches port clashes.
@@ -55,6 +67,11 @@ public record ListenerConfig(
   public static ListenerConfig from(ConfigNode server, int plainPort) {
     Optional<TlsConfig> tls =
         server.optionalObject("tls").flatMap(node -> TlsConfig.from(node, plainPort));
+    Engine engine = server.enumValue("engine", Engine.class, Engine.VERTX);
+    boolean h2c = server.bool("h2c", false);
+    if (engine == Engine.RELAY && h2c) {
+      throw server.error("engine", "relay", "vertx when h2c is on (the relay speaks HTTP/1.1)");
+    }
     return new ListenerConfig(
         server.integer("maxRequestLineBytes", 8192, 256, 1 << 20),
         server.integer("maxHeaderBytes", 16384, 1024, 1 << 20),
@@ -64,8 +81,9 @@ public record ListenerConfig(
         server.duration("bodyTimeout", Duration.ofSeconds(30), Duration.ofMillis(10)),
         server.duration("idleTimeout", Duration.ofSeconds(60), Duration.ofMillis(10)),
         server.bool("http2", true),
-        server.bool("h2c", false),
-        tls);
+        h2c,
+        tls,
+        engine);
   }
 
   /** The defaults, for listeners built in code (tests, the gateway's own server). */
@@ -80,7 +98,8 @@ public record ListenerConfig(
         Duration.ofSeconds(60),
         true,
         false,
-        Optional.empty());
+        Optional.empty(),
+        Engine.VERTX);
   }
 
   public ListenerConfig withTls(TlsConfig tls) {
@@ -94,7 +113,8 @@ public record ListenerConfig(
         idleTimeout,
         http2,
         h2c,
-        Optional.of(tls));
+        Optional.of(tls),
+        engine);
   }
 
   public ListenerConfig withLimits(
@@ -109,7 +129,8 @@ public record ListenerConfig(
         idleTimeout,
         http2,
         h2c,
-        tls);
+        tls,
+        engine);
   }
 
   public ListenerConfig withH2c(boolean enabled) {
@@ -123,7 +144,8 @@ public record ListenerConfig(
         idleTimeout,
         http2,
         enabled,
-        tls);
+        tls,
+        engine);
   }
 
   public ListenerConfig withTimeouts(Duration header, Duration body, Duration idle) {
@@ -137,6 +159,7 @@ public record ListenerConfig(
         idle,
         http2,
         h2c,
-        tls);
+        tls,
+        engine);
   }
 }

@@ -26,7 +26,7 @@ public final class EdgeContext {
   private final AccessLog accessLog;
   private final FailureResponder failures;
   private final ForwardedHeaders forwarded;
-  private final List<HttpServer> drained = new ArrayList<>();
+  private final List<DrainableServer> drained = new ArrayList<>();
   private final List<Supplier<Future<?>>> closers = new ArrayList<>();
 
   EdgeContext(
@@ -98,6 +98,11 @@ public final class EdgeContext {
 
   /** On shutdown the server stops accepting and in-flight requests may finish. */
   public void drainOnShutdown(HttpServer server) {
+    drainOnShutdown(DrainableServer.of(server));
+  }
+
+  /** On shutdown the server stops accepting and in-flight requests may finish. */
+  public void drainOnShutdown(DrainableServer server) {
     synchronized (drained) {
       drained.add(server);
     }
@@ -110,7 +115,7 @@ public final class EdgeContext {
     }
   }
 
-  List<HttpServer> drainedServers() {
+  List<DrainableServer> drainedServers() {
     synchronized (drained) {
       return List.copyOf(drained);
     }

@@ -46,13 +46,13 @@ public final class RunningInstance {
 
   /** The actual port of the first server the deployable registered for draining. */
   public int httpPort() {
-    List<HttpServer> servers = context.drainedServers();
+    List<DrainableServer> servers = context.drainedServers();
     return servers.isEmpty() ? -1 : servers.get(0).actualPort();
   }
 
   /** The actual port of the second registered server: the HTTPS listener when one is configured. */
   public int httpsPort() {
-    List<HttpServer> servers = context.drainedServers();
+    List<DrainableServer> servers = context.drainedServers();
     return servers.size() < 2 ? -1 : servers.get(1).actualPort();
   }
 
@@ -100,8 +100,8 @@ public final class RunningInstance {
   private Future<Void> drainServers() {
     long timeoutMillis = context.settings().shutdownTimeout().toMillis();
     List<Future<Void>> shutdowns = new ArrayList<>();
-    for (HttpServer server : context.drainedServers()) {
-      shutdowns.add(server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS).otherwiseEmpty());
+    for (DrainableServer server : context.drainedServers()) {
+      shutdowns.add(server.shutdown(timeoutMillis).otherwiseEmpty());
     }
     return Future.join(shutdowns).mapEmpty();
   }

@@ -1,0 +1,480 @@
+package dev.edgestack.balancer.vertx;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The head of one HTTP/1.x message, parsed strictly out of a buffer without copying it: the start
+ * line, each field as offsets into the buffer, and what framing and forwarding need (RFC 9112).
+ * Fields the relay rewrites are recognised once here, so that copying the head skips them without
+ * comparing names again.
+ */
+final class Http1Head {
+  /** Field kinds; {@link #OTHER} fields are passed on as they came. */
+  static final byte OTHER = 0;
+
+  static final byte HOST = 1;
+  static final byte CONTENT_LENGTH = 2;
+  static final byte TRANSFER_ENCODING = 3;
+  static final byte CONNECTION = 4;
+  // Hop-by-hop fields that are dropped (RFC 9110 7.6.1), and forwarding fields that are rewritten.
+  static final byte HOP_BY_HOP = 5;
+  static final byte X_FORWARDED_FOR = 6;
+  static final byte FORWARDED = 7;
+  static final byte OTHER_FORWARDING = 8;
+  static final byte VIA = 9;
+  static final byte REQUEST_ID = 10;
+  static final byte TRACEPARENT = 11;
+  static final byte X_FORWARDED_PROTO = 12;
+  static final byte X_FORWARDED_HOST = 13;
+
+  private static final String[] NAMES = {
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "x-forwarded-for",
+    "forwarded",
+    "x-forwarded-port",
+    "x-forwarded-prefix",
+    "x-real-ip",
+    "via",
+    "x-request-id",
+    "traceparent",
+    "x-forwarded-proto",
+    "x-forwarded-host"
+  };
+  private static final byte[] KINDS = {
+    HOST,
+    CONTENT_LENGTH,
+    TRANSFER_ENCODING,
+    CONNECTION,
+    HOP_BY_HOP,
+    HOP_BY_HOP,
+    HOP_BY_HOP,
+    HOP_BY_HOP,
+    HOP_BY_HOP,
+    HOP_BY_HOP,
+    HOP_BY_HOP,
+    X_FORWARDED_FOR,
+    FORWARDED,
+    OTHER_FORWARDING,
+    OTHER_FORWARDING,
+    OTHER_FORWARDING,
+    VIA,
+    REQUEST_ID,
+    TRACEPARENT,
+    X_FORWARDED_PROTO,
+    X_FORWARDED_HOST
+  };
+  private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+  private static final boolean[] TCHAR = new boolean[128];
+
+  static {
+    for (int i = 0; i < NAMES.length; i++) {
+      NAME_BYTES[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      TCHAR[c] = true;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      TCHAR[c] = true;
+      TCHAR[c - 32] = true;
+    }
+    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
+      TCHAR[c] = true;
+    }
+  }
+
+  /** Why a head was refused: the status to answer and a short reason. */
+  static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    Malformed(int status, String reason) {
+      super(reason, null, false, false);
+      this.status = status;
+    }
+  }
+
+  final ByteBuf buffer;
+  final int start;
+  final int end;
+  // Request: method and target; response: status and reason end.
+  String method;
+  String target;
+  int status;
+  boolean http10;
+  int count;
+  int[] nameStart = new int[16];
+  int[] nameEnd = new int[16];
+  int[] valueStart = new int[16];
+  int[] valueEnd = new int[16];
+  byte[] kinds = new byte[16];
+  long contentLength = -1;
+  boolean chunked;
+  boolean close;
+  boolean keepAlive;
+  // Names listed in Connection other than close/keep-alive: dropped as hop-by-hop.
+  List<String> connectionOptions;
+  int hostCount;
+  String host;
+
+  private Http1Head(ByteBuf buffer, int start, int end) {
+    this.buffer = buffer;
+    this.start = start;
+    this.end = end;
+  }
+
+  /**
+   * Where the head that begins at the reader index ends (just after its empty line), scanning from
+   * {@code from}; -1 when it has not all arrived.
+   */
+  static int findEnd(ByteBuf buffer, int from) {
+    int limit = buffer.writerIndex();
+    int i = Math.max(from, buffer.readerIndex());
+    while (true) {
+      int lf = buffer.indexOf(i, limit, (byte) '\n');
+      if (lf < 0) {
+        return -1;
+      }
+      if (lf == buffer.readerIndex() || buffer.getByte(lf - 1) != '\r') {
+        // A bare LF: the head ends here, so that parsing refuses it at once.
+        return lf + 1;
+      }
+      // An empty line: "\r\n" right after the previous line's "\n", or at the very start.
+      int lineStart = lf - 1;
+      if (lineStart == buffer.readerIndex() || buffer.getByte(lineStart - 1) == '\n') {
+        return lf + 1;
+      }
+      i = lf + 1;
+    }
+  }
+
+  /** The length of the first line, or -1 if it has not ended yet. */
+  static int firstLineLength(ByteBuf buffer) {
+    int lf = buffer.indexOf(buffer.readerIndex(), buffer.writerIndex(), (byte) '\n');
+    return lf < 0 ? -1 : lf - buffer.readerIndex();
+  }
+
+  /** Parses a request head in {@code [start, end)}. */
+  static Http1Head request(ByteBuf buffer, int start, int end, int maxHeaderCount)
+      throws Malformed {
+    Http1Head head = new Http1Head(buffer, start, end);
+    int lineEnd = head.lineEnd(start);
+    int sp1 = buffer.indexOf(start, lineEnd, (byte) ' ');
+    int sp2 = sp1 < 0 ? -1 : buffer.indexOf(sp1 + 1, lineEnd, (byte) ' ');
+    if (sp1 <= start || sp2 <= sp1 + 1) {
+      throw new Malformed(400, "malformed request line");
+    }
+    for (int i = start; i < sp1; i++) {
+      if (!isTchar(buffer.getByte(i))) {
+        throw new Malformed(400, "malformed method");
+      }
+    }
+    for (int i = sp1 + 1; i < sp2; i++) {
+      byte b = buffer.getByte(i);
+      if (b <= ' ' || b == 127) {
+        throw new Malformed(400, "malformed request target");
+      }
+    }
+    head.method = buffer.toString(start, sp1 - start, StandardCharsets.US_ASCII);
+    head.target = buffer.toString(sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII);
+    head.http10 = head.version(sp2 + 1, lineEnd);
+    head.fields(lineEnd + 2, maxHeaderCount);
+    head.checkRequest();
+    return head;
+  }
+
+  /** Parses a response head in {@code [start, end)}. */
+  static Http1Head response(ByteBuf buffer, int start, int end, int maxHeaderCount)
+      throws Malformed {
+    Http1Head head = new Http1Head(buffer, start, end);
+    int lineEnd = head.lineEnd(start);
+    // "HTTP/1.1 200 OK": version, three digits, then an optional reason.
+    if (lineEnd - start < 12 || buffer.getByte(start + 8) != ' ') {
+      throw new Malformed(502, "malformed status line");
+    }
+    head.http10 = head.version(start, start + 8);
+    int status = 0;
+    for (int i = start + 9; i < start + 12; i++) {
+      byte b = buffer.getByte(i);
+      if (b < '0' || b > '9') {
+        throw new Malformed(502, "malformed status code");
+      }
+      status = status * 10 + (b - '0');
+    }
+    if (status < 100 || lineEnd > start + 12 && buffer.getByte(start + 12) != ' ') {
+      throw new Malformed(502, "malformed status line");
+    }
+    head.status = status;
+    head.fields(lineEnd + 2, maxHeaderCount);
+    if (head.chunked && head.contentLength >= 0) {
+      // RFC 9112 6.3: chunked wins; the length is dropped when the head is copied.
+      head.contentLength = -1;
+    }
+    return head;
+  }
+
+  private int lineEnd(int from) throws Malformed {
+    int lf = buffer.indexOf(from, end, (byte) '\n');
+    if (lf <= from || buffer.getByte(lf - 1) != '\r') {
+      throw new Malformed(400, "a line does not end with CRLF");
+    }
+    return lf - 1;
+  }
+
+  /** True for HTTP/1.0, false for HTTP/1.1; anything else is refused. */
+  private boolean version(int from, int to) throws Malformed {
+    if (to - from != 8 || !buffer.toString(from, 7, StandardCharsets.US_ASCII).equals("HTTP/1.")) {
+      throw new Malformed(505, "unsupported HTTP version");
+    }
+    byte minor = buffer.getByte(from + 7);
+    if (minor == '1') {
+      return false;
+    }
+    if (minor == '0') {
+      return true;
+    }
+    throw new Malformed(505, "unsupported HTTP version");
+  }
+
+  private void fields(int from, int maxHeaderCount) throws Malformed {
+    int i = from;
+    while (i < end - 2) {
+      int lineEnd = lineEnd(i);
+      if (count == maxHeaderCount) {
+        throw new Malformed(431, "too many header fields");
+      }
+      int colon = buffer.indexOf(i, lineEnd, (byte) ':');
+      if (colon <= i) {
+        // Also catches obs-fold: a continuation line starts with a space and has no name.
+        throw new Malformed(400, "malformed header field");
+      }
+      for (int n = i; n < colon; n++) {
+        if (!isTchar(buffer.getByte(n))) {
+          throw new Malformed(400, "malformed header field name");
+        }
+      }
+      int vs = colon + 1;
+      int ve = lineEnd;
+      while (vs < ve && isOws(buffer.getByte(vs))) {
+        vs++;
+      }
+      while (ve > vs && isOws(buffer.getByte(ve - 1))) {
+        ve--;
+      }
+      for (int v = vs; v < ve; v++) {
+        byte b = buffer.getByte(v);
+        if (b == 0 || b == '\r' || b == '\n' || b == 127) {
+          throw new Malformed(400, "malformed header field value");
+        }
+      }
+      add(i, colon, vs, ve);
+      i = lineEnd + 2;
+    }
+  }
+
+  private void add(int ns, int ne, int vs, int ve) throws Malformed {
+    if (count == kinds.length) {
+      int size = count * 2;
+      nameStart = java.util.Arrays.copyOf(nameStart, size);
+      nameEnd = java.util.Arrays.copyOf(nameEnd, size);
+      valueStart = java.util.Arrays.copyOf(valueStart, size);
+      valueEnd = java.util.Arrays.copyOf(valueEnd, size);
+      kinds = java.util.Arrays.copyOf(kinds, size);
+    }
+    byte kind = kindOf(ns, ne);
+    nameStart[count] = ns;
+    nameEnd[count] = ne;
+    valueStart[count] = vs;
+    valueEnd[count] = ve;
+    kinds[count] = kind;
+    count++;
+    switch (kind) {
+      case HOST -> {
+        hostCount++;
+        host = value(count - 1);
+      }
+      case CONTENT_LENGTH -> contentLength(vs, ve);
+      case TRANSFER_ENCODING -> transferEncoding(value(count - 1));
+      case CONNECTION -> connection(value(count - 1));
+      default -> {}
+    }
+  }
+
+  private void contentLength(int vs, int ve) throws Malformed {
+    // Several equal values ("5, 5" or repeated fields) are one length; differing ones are refused.
+    long length = -1;
+    long current = -1;
+    for (int i = vs; i <= ve; i++) {
+      byte b = i == ve ? (byte) ',' : buffer.getByte(i);
+      if (b >= '0' && b <= '9') {
+        current = (current < 0 ? 0 : current) * 10 + (b - '0');
+        if (current > 1L << 52) {
+          throw new Malformed(400, "content-length out of range");
+        }
+      } else if (b == ',') {
+        if (current < 0 || length >= 0 && length != current) {
+          throw new Malformed(400, "invalid or differing content-length values");
+        }
+        length = current;
+        current = -1;
+      } else if (!isOws(b)) {
+        throw new Malformed(400, "invalid content-length");
+      }
+    }
+    if (contentLength >= 0 && contentLength != length) {
+      throw new Malformed(400, "differing content-length values");
+    }
+    contentLength = length;
+  }
+
+  private void transferEncoding(String value) throws Malformed {
+    for (String coding : value.split(",")) {
+      String name = coding.trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (chunked) {
+        throw new Malformed(400, "chunked is not the final transfer coding");
+      }
+      if (name.equalsIgnoreCase("chunked")) {
+        chunked = true;
+      } else if (!name.equalsIgnoreCase("identity")) {
+        throw new Malformed(501, "unsupported transfer coding " + name);
+      }
+    }
+    if (!chunked) {
+      throw new Malformed(400, "chunked is not the final transfer coding");
+    }
+  }
+
+  private void connection(String value) {
+    for (String option : value.split(",")) {
+      String name = option.trim();
+      if (name.equalsIgnoreCase("close")) {
+        close = true;
+      } else if (name.equalsIgnoreCase("keep-alive")) {
+        keepAlive = true;
+      } else if (!name.isEmpty()) {
+        if (connectionOptions == null) {
+          connectionOptions = new ArrayList<>(2);
+        }
+        connectionOptions.add(name);
+      }
+    }
+  }
+
+  private void checkRequest() throws Malformed {
+    if (chunked && contentLength >= 0) {
+      throw new Malformed(400, "both content-length and transfer-encoding");
+    }
+    if (hostCount > 1 || hostCount == 0 && !http10) {
+      throw new Malformed(400, hostCount == 0 ? "missing host" : "repeated host");
+    }
+  }
+
+  /** Whether the connection stays open after this message (RFC 9112 9.3). */
+  boolean persistent() {
+    return !close && (!http10 || keepAlive);
+  }
+
+  /** Whether the field at {@code index} is dropped when the head is passed on. */
+  boolean hopByHop(int index) {
+    byte kind = kinds[index];
+    if (kind == CONNECTION || kind == HOP_BY_HOP || kind == TRANSFER_ENCODING) {
+      return true;
+    }
+    if (connectionOptions != null) {
+      for (String option : connectionOptions) {
+        if (nameIs(index, option)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  String value(int index) {
+    return buffer.toString(
+        valueStart[index], valueEnd[index] - valueStart[index], StandardCharsets.ISO_8859_1);
+  }
+
+  /** Every value of fields of this kind, in order. */
+  List<String> values(byte kind) {
+    List<String> values = new ArrayList<>(1);
+    for (int i = 0; i < count; i++) {
+      if (kinds[i] == kind) {
+        values.add(value(i));
+      }
+    }
+    return values;
+  }
+
+  /** The first value of the field named {@code name} (any case), or null. */
+  String value(String name) {
+    for (int i = 0; i < count; i++) {
+      if (nameIs(i, name)) {
+        return value(i);
+      }
+    }
+    return null;
+  }
+
+  boolean nameIs(int index, String name) {
+    int length = nameEnd[index] - nameStart[index];
+    if (length != name.length()) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (lower(buffer.getByte(nameStart[index] + i)) != lower((byte) name.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private byte kindOf(int ns, int ne) {
+    int length = ne - ns;
+    byte first = lower(buffer.getByte(ns));
+    for (int k = 0; k < NAME_BYTES.length; k++) {
+      byte[] name = NAME_BYTES[k];
+      if (name.length != length || name[0] != first) {
+        continue;
+      }
+      boolean same = true;
+      for (int i = 1; i < length; i++) {
+        if (lower(buffer.getByte(ns + i)) != name[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        return KINDS[k];
+      }
+    }
+    return OTHER;
+  }
+
+  private static byte lower(byte b) {
+    return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
+  }
+
+  private static boolean isTchar(byte b) {
+    return b > 0 && TCHAR[b];
+  }
+
+  private static boolean isOws(byte b) {
+    return b == ' ' || b == '\t';
+  }
+}

@@ -1,0 +1,1544 @@
+package dev.edgestack.balancer.vertx;
+
+import dev.edgestack.balancer.Endpoint;
+import dev.edgestack.balancer.HashConfig;
+import dev.edgestack.balancer.Outcome;
+import dev.edgestack.runtime.failure.EdgeFailure;
+import dev.edgestack.runtime.failure.FailureKind;
+import dev.edgestack.runtime.failure.FailureResponder;
+import dev.edgestack.runtime.http.AccessLog;
+import dev.edgestack.runtime.http.Exchange;
+import dev.edgestack.runtime.http.ForwardedHeaders;
+import dev.edgestack.runtime.http.Ids;
+import dev.edgestack.runtime.http.TraceContext;
+import dev.edgestack.runtime.listener.ListenerConfig;
+import dev.edgestack.runtime.process.DrainableServer;
+import dev.edgestack.runtime.process.EdgeContext;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The balancers' plain HTTP/1.1 listener at byte level: request and response heads are parsed
+ * strictly in place ({@link Http1Head}), the few fields a proxy must change are rewritten, and
+ * bodies pass through as slices of the buffers they arrived in, in both directions, with
+ * back-pressure. Each client connection and the upstream connections it uses live on one event
+ * loop, which keeps its own keep-alive connections per endpoint, so a request never crosses
+ * threads.
+ *
+ * <p>Balancing, limits, the admission queue, retries within the budget and the deadline, outcome
+ * reports and the debug header are those of the {@link UpstreamPool}, as on the Vert.x listener;
+ * only the HTTP machinery differs. It answers HTTP/1.1 only: TLS, h2 and h2c stay on the Vert.x
+ * listener.
+ */
+public final class Http1Relay implements DrainableServer {
+  private static final Logger LOG = LoggerFactory.getLogger(Http1Relay.class);
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STATUS11 = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CHUNKED =
+      "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEEP_ALIVE =
+      "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+  // A response head larger than this is refused as a bad upstream response.
+  private static final int MAX_RESPONSE_HEAD = 64 * 1024;
+  private static final int MAX_RESPONSE_FIELDS = 256;
+  // Body bytes held while the upstream connection is being opened, before reading pauses.
+  private static final int MAX_PENDING_BODY = 64 * 1024;
+  // How often an event loop looks for passed deadlines; timeouts are this late at most.
+  static final long SWEEP_MILLIS = 25;
+
+  private final EdgeContext context;
+  private final ListenerConfig limits;
+  private final Function<String, Optional<UpstreamPool>> router;
+  private final ForwardedHeaders forwarded;
+  private final AccessLog accessLog;
+  private final FailureResponder failures;
+  private final ChannelFactory<? extends Channel> upstreamChannels;
+  private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+  private final FastThreadLocal<LoopState> loops =
+      new FastThreadLocal<>() {
+        @Override
+        protected LoopState initialValue() {
+          return new LoopState();
+        }
+      };
+  private volatile boolean draining;
+  private volatile Channel server;
+
+  private Http1Relay(
+      EdgeContext context, ListenerConfig limits, Function<String, Optional<UpstreamPool>> router) {
+    this.context = context;
+    this.limits = limits;
+    this.router = router;
+    this.forwarded = context.forwarded();
+    this.accessLog = context.accessLog();
+    this.failures = context.failures();
+    this.upstreamChannels = ((VertxInternal) context.vertx()).transport().channelFactory(false);
+  }
+
+  /**
+   * Listens on {@code host:port} on the instance's event loops; every request goes to the pool
+   * {@code router} picks for its path (404 when none).
+   */
+  public static Future<Http1Relay> start(
+      EdgeContext context,
+      String host,
+      int port,
+      ListenerConfig limits,
+      Function<String, Optional<UpstreamPool>> router) {
+    Http1Relay relay = new Http1Relay(context, limits, router);
+    VertxInternal vertx = (VertxInternal) context.vertx();
+    Promise<Http1Relay> bound = Promise.promise();
+    new ServerBootstrap()
+        .group(vertx.acceptorEventLoopGroup(), vertx.nettyEventLoopGroup())
+        .channelFactory(vertx.transport().serverChannelFactory(false))
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childHandler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel channel) {
+                ClientConnection connection = relay.new ClientConnection();
+                channel.pipeline().addLast(connection);
+              }
+            })
+        .bind(host, port)
+        .addListener(
+            (ChannelFutureListener)
+                future -> {
+                  if (future.isSuccess()) {
+                    relay.server = future.channel();
+                    bound.complete(relay);
+                  } else {
+                    bound.fail(
+                        new IllegalStateException(
+                            "server.port: "
+                                + port
+                                + " (expected: a free port on "
+                                + host
+                                + "; "
+                                + future.cause().getMessage()
+                                + ")",
+                            future.cause()));
+                  }
+                });
+    return bound.future();
+  }
+
+  @Override
+  public int actualPort() {
+    Channel channel = server;
+    return channel == null ? -1 : ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /**
+   * Stops accepting, closes idle connections, lets requests in flight finish (their connections
+   * close after the response), and closes whatever is left when the timeout passes.
+   */
+  @Override
+  public Future<Void> shutdown(long timeoutMillis) {
+    draining = true;
+    Promise<Void> done = Promise.promise();
+    Channel channel = server;
+    if (channel != null) {
+      channel.close();
+    }
+    connections.forEach(ClientConnection::drain);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    context.vertx().setPeriodic(20, id -> awaitDrained(id, deadline, done));
+    return done.future();
+  }
+
+  private void awaitDrained(long timer, long deadline, Promise<Void> done) {
+    if (connections.isEmpty() || System.nanoTime() - deadline > 0) {
+      context.vertx().cancelTimer(timer);
+      connections.forEach(ClientConnection::forceClose);
+      done.tryComplete();
+    }
+  }
+
+  /**
+   * What one event loop keeps: its kept-alive upstream connections per endpoint, and its client
+   * connections, whose timeouts one sweep checks every {@link #SWEEP_MILLIS} instead of a timer
+   * scheduled and cancelled per request.
+   */
+  private final class LoopState {
+    final Map<Endpoint, ArrayDeque<UpstreamLink>> idle = new HashMap<>();
+    final List<ClientConnection> clients = new ArrayList<>();
+    ScheduledFuture<?> sweep;
+
+    void add(ClientConnection client) {
+      clients.add(client);
+      if (sweep == null) {
+        sweep =
+            client
+                .ctx
+                .executor()
+                .scheduleAtFixedRate(
+                    this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    }
+
+    void remove(ClientConnection client) {
+      clients.remove(client);
+    }
+
+    private void sweep() {
+      long now = System.nanoTime();
+      for (int i = clients.size() - 1; i >= 0 && i < clients.size(); i--) {
+        clients.get(i).checkTimeouts(now);
+      }
+    }
+  }
+
+  /** One client connection: parses its requests one at a time and relays each to a pool. */
+  private final class ClientConnection extends ChannelInboundHandlerAdapter {
+    private ChannelHandlerContext ctx;
+    private String peer;
+    private ByteBuf in;
+    private int scanFrom;
+    private Phase phase = Phase.HEAD;
+    private Request request;
+    private LoopState loop;
+    // When the connection times out while waiting for a head: idle (no byte yet) or too slow.
+    private long headDeadline = Long.MAX_VALUE;
+    private boolean headStarted;
+    private boolean closing;
+    private boolean processing;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+      peer = remote == null ? "unknown" : remote.getAddress().getHostAddress();
+      connections.add(this);
+      loop = loops.get();
+      loop.add(this);
+      if (draining) {
+        ctx.close();
+        return;
+      }
+      armIdle();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf bytes = (ByteBuf) msg;
+      if (phase == Phase.CLOSED) {
+        bytes.release();
+        return;
+      }
+      in =
+          in == null
+              ? bytes
+              : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, bytes);
+      process();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      // The client reads slower than the upstream answers: stop reading the upstream meanwhile.
+      if (request != null && request.link != null) {
+        request.link.channel.config().setAutoRead(ctx.channel().isWritable());
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      connections.remove(this);
+      if (loop != null) {
+        loop.remove(this);
+      }
+      Phase was = phase;
+      phase = Phase.CLOSED;
+      headDeadline = Long.MAX_VALUE;
+      releaseInput();
+      if (request != null && was != Phase.CLOSED) {
+        request.clientGone();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("client connection from {} failed: {}", peer, cause.toString());
+      ctx.close();
+    }
+
+    private void process() {
+      if (processing) {
+        // A request that ended while being read (a failure answered at once): the loop that
+        // is running goes on with the next one.
+        return;
+      }
+      processing = true;
+      try {
+        readRequests();
+      } finally {
+        processing = false;
+      }
+      // Body bytes written upstream go out now, also when this ran on the upstream's read.
+      if (request != null && request.link != null) {
+        request.link.channel.flush();
+      }
+    }
+
+    private void readRequests() {
+      while (phase != Phase.CLOSED && in != null) {
+        switch (phase) {
+          case HEAD -> {
+            if (!readHead()) {
+              return;
+            }
+          }
+          case BODY -> {
+            if (!request.readBody()) {
+              return;
+            }
+          }
+          default -> {
+            // A pipelined request waits until this response is done; stop reading meanwhile
+            // unless it is short.
+            if (in.readableBytes() > limits.maxRequestLineBytes() + limits.maxHeaderBytes()) {
+              ctx.channel().config().setAutoRead(false);
+            }
+            return;
+          }
+        }
+      }
+    }
+
+    /** Parses a head if one has arrived; false when more bytes are needed (or the end came). */
+    private boolean readHead() {
+      if (!in.isReadable()) {
+        releaseInput();
+        return false;
+      }
+      if (!headStarted) {
+        headStarted = true;
+        headDeadline = System.nanoTime() + limits.headerTimeout().toNanos();
+      }
+      int end = Http1Head.findEnd(in, scanFrom);
+      int lineLength = Http1Head.firstLineLength(in);
+      if (lineLength > limits.maxRequestLineBytes()
+          || lineLength < 0 && in.readableBytes() > limits.maxRequestLineBytes()) {
+        reject(414, "request line too long");
+        return false;
+      }
+      int fieldBytes = (end < 0 ? in.writerIndex() : end) - in.readerIndex() - lineLength;
+      if (lineLength >= 0 && fieldBytes > limits.maxHeaderBytes()) {
+        reject(431, "header section too large");
+        return false;
+      }
+      if (end < 0) {
+        scanFrom = Math.max(in.readerIndex(), in.writerIndex() - 3);
+        return false;
+      }
+      scanFrom = 0;
+      headDeadline = Long.MAX_VALUE;
+      headStarted = false;
+      ByteBuf headBytes = in.readRetainedSlice(end - in.readerIndex());
+      Http1Head head;
+      try {
+        head =
+            Http1Head.request(
+                headBytes,
+                headBytes.readerIndex(),
+                headBytes.writerIndex(),
+                limits.maxHeaderCount());
+      } catch (Http1Head.Malformed malformed) {
+        headBytes.release();
+        reject(malformed.status, malformed.getMessage());
+        return false;
+      }
+      if (head.contentLength > limits.maxBodyBytes()) {
+        headBytes.release();
+        reject(413, "declared body larger than the limit");
+        return false;
+      }
+      request = new Request(this, head);
+      phase = request.hasBody ? Phase.BODY : Phase.WAIT;
+      request.begin();
+      return true;
+    }
+
+    /** Answers a request that could not be parsed, then closes: its framing is unknown. */
+    private void reject(int status, String reason) {
+      if (phase == Phase.CLOSED) {
+        return;
+      }
+      LOG.debug("rejecting a request from {}: {} {}", peer, status, reason);
+      phase = Phase.CLOSED;
+      headDeadline = Long.MAX_VALUE;
+      releaseInput();
+      String title = HttpResponseStatus.valueOf(status).reasonPhrase();
+      String body =
+          "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + "}";
+      ByteBuf out = ctx.alloc().buffer(160 + body.length());
+      out.writeCharSequence(
+          "HTTP/1.1 "
+              + status
+              + " "
+              + title
+              + "\r\ncontent-type: application/problem+json\r\ncontent-length: "
+              + body.length()
+              + "\r\nconnection: close\r\n\r\n"
+              + body,
+          StandardCharsets.US_ASCII);
+      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The current request's response is complete: read the next one, or close. */
+    private void requestDone(boolean keepOpen) {
+      request = null;
+      if (phase == Phase.CLOSED) {
+        return;
+      }
+      if (!keepOpen || draining || closing) {
+        phase = Phase.CLOSED;
+        releaseInput();
+        ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      phase = Phase.HEAD;
+      ctx.channel().config().setAutoRead(true);
+      if (in == null || !in.isReadable()) {
+        armIdle();
+      }
+      process();
+    }
+
+    private void armIdle() {
+      headDeadline = System.nanoTime() + limits.idleTimeout().toNanos();
+    }
+
+    /** Run by the loop's sweep: acts on whichever deadline of this connection has passed. */
+    void checkTimeouts(long now) {
+      if (phase == Phase.HEAD && now - headDeadline > 0) {
+        headDeadline = Long.MAX_VALUE;
+        if (headStarted) {
+          reject(408, "the request head did not arrive in time");
+        } else {
+          phase = Phase.CLOSED;
+          ctx.close();
+        }
+        return;
+      }
+      if (request != null) {
+        request.checkTimeouts(now);
+      }
+    }
+
+    private void releaseInput() {
+      if (in != null) {
+        in.release();
+        in = null;
+      }
+    }
+
+    /** Draining: an idle connection closes now, a busy one after its response. */
+    void drain() {
+      ctx.executor()
+          .execute(
+              () -> {
+                closing = true;
+                if (request == null && phase == Phase.HEAD && !headStarted) {
+                  phase = Phase.CLOSED;
+                  ctx.close();
+                }
+              });
+    }
+
+    void forceClose() {
+      ctx.channel().close();
+    }
+  }
+
+  private enum Phase {
+    HEAD,
+    BODY,
+    WAIT,
+    CLOSED
+  }
+
+  /** One request's way through a pool, from its head to the end of its response. */
+  private final class Request {
+    final ClientConnection client;
+    final Http1Head head;
+    final String path;
+    final String requestId;
+    final TraceContext trace;
+    final long startNanos = System.nanoTime();
+    final boolean hasBody;
+    final boolean keepAlive;
+    final ChunkedFraming chunkedBody;
+    long bodyRemaining;
+    boolean bodyDone;
+    List<ByteBuf> pendingBody;
+    int pendingBytes;
+    long lastBodyRead;
+    // Balancing.
+    UpstreamPool pool;
+    long hash;
+    long deadline;
+    Set<Endpoint> tried = Set.of();
+    List<String> decisions;
+    int attempts;
+    int budgetedRetries;
+    EdgeFailure lastFailure;
+    Attempt attempt;
+    Endpoint endpoint;
+    UpstreamLink link;
+    // Answer.
+    boolean responseStarted;
+    boolean finished;
+    int status;
+    long bytesSent;
+    String upstreamName;
+    FailureKind failure;
+
+    Request(ClientConnection client, Http1Head head) {
+      this.client = client;
+      this.head = head;
+      int query = head.target.indexOf('?');
+      this.path = query < 0 ? head.target : head.target.substring(0, query);
+      String incoming = null;
+      String traceparent = null;
+      for (int i = 0; i < head.count; i++) {
+        if (head.kinds[i] == Http1Head.REQUEST_ID && incoming == null) {
+          incoming = head.value(i);
+        } else if (head.kinds[i] == Http1Head.TRACEPARENT && traceparent == null) {
+          traceparent = head.value(i);
+        }
+      }
+      this.requestId = Exchange.isValidRequestId(incoming) ? incoming : Ids.newRequestId();
+      this.trace = TraceContext.childOf(traceparent);
+      this.hasBody = head.chunked || head.contentLength > 0;
+      this.keepAlive = head.persistent();
+      this.chunkedBody = head.chunked ? new ChunkedFraming(limits.maxBodyBytes()) : null;
+      this.bodyRemaining = head.chunked ? -1 : Math.max(0, head.contentLength);
+      this.bodyDone = !hasBody;
+    }
+
+    void begin() {
+      Optional<UpstreamPool> routed = router.apply(path);
+      if (routed.isEmpty()) {
+        fail(EdgeFailure.of(FailureKind.NO_ROUTE, "No pool serves " + path));
+        return;
+      }
+      pool = routed.get();
+      var config = pool.config();
+      hash = hashKey(config.hash());
+      deadline = startNanos + config.requestTimeout().toNanos();
+      decisions = config.debugHeader().isPresent() ? new ArrayList<>(1) : null;
+      upstreamName = null;
+      pool.retryBudget().requestStarted();
+      lastBodyRead = System.nanoTime();
+      attempt();
+    }
+
+    private long hashKey(HashConfig config) {
+      String key =
+          switch (config.on()) {
+            case HEADER -> head.value(config.name());
+            case COOKIE -> cookie(head.value("cookie"), config.name());
+            case CLIENT_ADDRESS -> client.peer;
+            case PATH -> path;
+          };
+      return key == null || key.isEmpty()
+          ? java.util.concurrent.ThreadLocalRandom.current().nextLong()
+          : HashConfig.hash(key);
+    }
+
+    /** Reads the body bytes that have arrived; false when more are needed. */
+    boolean readBody() {
+      ByteBuf in = client.in;
+      if (!in.isReadable()) {
+        client.releaseInput();
+        return false;
+      }
+      lastBodyRead = System.nanoTime();
+      int take;
+      if (chunkedBody != null) {
+        try {
+          take = chunkedBody.scan(in);
+        } catch (ChunkedFraming.Invalid invalid) {
+          bodyFailed(invalid.tooLarge ? 413 : 400, invalid.getMessage());
+          return false;
+        }
+      } else {
+        take = (int) Math.min(bodyRemaining, in.readableBytes());
+        bodyRemaining -= take;
+      }
+      ByteBuf slice = in.readRetainedSlice(take);
+      boolean done = chunkedBody != null ? chunkedBody.done() : bodyRemaining == 0;
+      if (done) {
+        bodyDone = true;
+        client.phase = client.phase == Phase.CLOSED ? Phase.CLOSED : Phase.WAIT;
+      }
+      sendBody(slice);
+      return true;
+    }
+
+    private void sendBody(ByteBuf slice) {
+      if (link != null && link.sent) {
+        link.channel.write(slice, link.channel.voidPromise());
+        if (!link.channel.isWritable()) {
+          client.ctx.channel().config().setAutoRead(false);
+        }
+        return;
+      }
+      if (pendingBody == null) {
+        pendingBody = new ArrayList<>(2);
+      }
+      pendingBody.add(slice);
+      pendingBytes += slice.readableBytes();
+      if (pendingBytes > MAX_PENDING_BODY) {
+        client.ctx.channel().config().setAutoRead(false);
+      }
+    }
+
+    void checkTimeouts(long now) {
+      if (finished || pool == null) {
+        return;
+      }
+      if (now - deadline > 0) {
+        expire();
+      } else if (!bodyDone && now - lastBodyRead > limits.bodyTimeout().toNanos()) {
+        bodyFailed(408, "the request body stalled");
+      }
+    }
+
+    /** The client's body broke the rules: the upstream attempt goes, the client gets told. */
+    private void bodyFailed(int code, String reason) {
+      if (finished) {
+        return;
+      }
+      failure = code == 413 ? FailureKind.PAYLOAD_TOO_LARGE : FailureKind.BAD_REQUEST;
+      if (attempt != null && link != null && !responseStarted) {
+        // The endpoint is not to blame for what the client sent.
+        attempt.report(Outcome.LOCAL_REJECTION);
+      }
+      dropLink();
+      releasePending();
+      if (responseStarted) {
+        client.phase = Phase.CLOSED;
+        client.ctx.close();
+      } else {
+        status = code;
+        client.reject(code, reason);
+      }
+      finish(responseStarted);
+    }
+
+    void attempt() {
+      long remainingNanos = deadline - System.nanoTime();
+      if (remainingNanos <= 0) {
+        fail(
+            lastFailure != null
+                ? lastFailure
+                : EdgeFailure.of(
+                    FailureKind.UPSTREAM_TIMEOUT,
+                    "Pool " + pool.name() + ": the request deadline passed before an answer"));
+        return;
+      }
+      UpstreamPool.Admission admission = pool.admit(tried, hash, decisions);
+      if (admission.endpoint() == null) {
+        if (admission.sawFull()) {
+          waitForRoom(TimeUnit.NANOSECONDS.toMillis(remainingNanos));
+          return;
+        }
+        fail(
+            lastFailure != null
+                ? lastFailure
+                : EdgeFailure.of(
+                    FailureKind.NO_HEALTHY_ENDPOINT,
+                    "No healthy endpoint in pool "
+                        + pool.name()
+                        + (pool.pool().panicking()
+                            ? " (panic: " + pool.pool().panicConfig().mode() + ")"
+                            : "")));
+        return;
+      }
+      endpoint = admission.endpoint();
+      if (tried.isEmpty()) {
+        tried = Set.of(endpoint);
+      } else {
+        tried = new HashSet<>(tried);
+        tried.add(endpoint);
+      }
+      attempts++;
+      upstreamName = pool.name() + "/" + endpoint.address();
+      attempt = new Attempt(endpoint, System.nanoTime(), pool.outcomes());
+      UpstreamLink idle = takeIdle(endpoint);
+      if (idle != null) {
+        idle.start(this, true);
+        return;
+      }
+      connect(endpoint, remainingNanos);
+    }
+
+    private void waitForRoom(long remainingMillis) {
+      long queued = System.nanoTime();
+      EventLoop loop = client.ctx.channel().eventLoop();
+      pool.queue()
+          .await(Math.max(1, remainingMillis))
+          .onComplete(
+              woken ->
+                  loop.execute(
+                      () -> {
+                        pool.meters()
+                            .queueWait()
+                            .record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
+                        if (finished) {
+                          return;
+                        }
+                        if (woken.succeeded()) {
+                          attempt();
+                          return;
+                        }
+                        AdmissionQueue.Rejection reason =
+                            ((AdmissionQueue.RejectedException) woken.cause()).reason;
+                        pool.meters().rejected(reason);
+                        fail(
+                            EdgeFailure.of(
+                                FailureKind.UNAVAILABLE,
+                                "Pool "
+                                    + pool.name()
+                                    + " is at its limit ("
+                                    + (reason == AdmissionQueue.Rejection.QUEUE_FULL
+                                        ? "queue full"
+                                        : "no room within the queue timeout")
+                                    + ")"));
+                      }));
+    }
+
+    private void connect(Endpoint target, long remainingNanos) {
+      UpstreamLink fresh = new UpstreamLink(target);
+      long timeout =
+          Math.max(
+              1,
+              Math.min(
+                  pool.config().connectTimeout().toMillis(),
+                  TimeUnit.NANOSECONDS.toMillis(remainingNanos)));
+      new Bootstrap()
+          .group(client.ctx.channel().eventLoop())
+          .channelFactory(upstreamChannels)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout))
+          .handler(fresh)
+          .connect(target.address().host(), target.address().port())
+          .addListener(
+              (ChannelFutureListener)
+                  future -> {
+                    if (future.isSuccess()) {
+                      if (finished) {
+                        // The client left or the deadline passed while connecting: keep the
+                        // connection for the next request.
+                        pool.release(target);
+                        fresh.idle();
+                      } else {
+                        fresh.start(this, false);
+                      }
+                      return;
+                    }
+                    if (finished) {
+                      pool.release(target);
+                      return;
+                    }
+                    connectFailed(target, future.cause());
+                  });
+    }
+
+    private void connectFailed(Endpoint target, Throwable cause) {
+      pool.release(target);
+      endpoint = null;
+      attempt.report(Outcome.CONNECT_FAILURE);
+      lastFailure = AttemptFailures.connectFailure(pool.name(), Outcome.CONNECT_FAILURE, cause);
+      retryOrFail(Outcome.CONNECT_FAILURE, true);
+    }
+
+    /** The link is connected and ours: the head and whatever body arrived go out. */
+    void send(UpstreamLink to) {
+      link = to;
+      Channel channel = to.channel;
+      channel.write(requestHead(endpoint), channel.voidPromise());
+      if (pendingBody != null) {
+        for (ByteBuf slice : pendingBody) {
+          channel.write(slice, channel.voidPromise());
+        }
+        pendingBody = null;
+        pendingBytes = 0;
+      }
+      to.sent = true;
+      channel.flush();
+      if (!bodyDone) {
+        client.ctx.channel().config().setAutoRead(channel.isWritable());
+      }
+    }
+
+    /** The upstream's response head arrived; false when the request goes elsewhere instead. */
+    boolean responseHead(Http1Head response) {
+      int code = response.status;
+      if (retryOnStatus(code)) {
+        attempt.report(Outcome.SERVER_ERROR);
+        lastFailure =
+            EdgeFailure.of(FailureKind.UNAVAILABLE, "Pool " + pool.name() + " answered " + code);
+        pool.meters().retry(String.valueOf(code));
+        dropLink();
+        attempt();
+        return false;
+      }
+      attempt.report(code >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
+      responseStarted = true;
+      status = code;
+      return true;
+    }
+
+    private boolean retryOnStatus(int code) {
+      var retry = pool.config().retry();
+      if (retry.retriesOnStatus(code)
+          && attempts < retry.attempts()
+          && deadline - System.nanoTime() > 0
+          && retry.mayRetrySent(head.method, hasBody)
+          && pool.pool().hasUsableOutside(tried)
+          && pool.retryBudget().tryStartRetry()) {
+        budgetedRetries++;
+        return true;
+      }
+      return false;
+    }
+
+    /** The upstream link failed before the response was complete. */
+    void upstreamFailed(Outcome outcome, Throwable cause, boolean reusedAndSilent) {
+      link = null;
+      pool.release(endpoint);
+      if (finished) {
+        return;
+      }
+      if (responseStarted) {
+        // Part of the answer is out: the client must see it cut short, never shorter.
+        failure = FailureKind.UPSTREAM_RESET;
+        failures.record(requestId, path, AttemptFailures.sentFailure(pool.name(), outcome, cause));
+        client.phase = Phase.CLOSED;
+        client.ctx.close();
+        finish(true);
+        return;
+      }
+      if (reusedAndSilent && !hasBody) {
+        // A kept-alive connection the endpoint had closed as we picked it: it never saw the
+        // request, so try again on a fresh one without counting it against the endpoint.
+        Set<Endpoint> others = new HashSet<>(tried);
+        others.remove(endpoint);
+        tried = others;
+        attempts--;
+        attempt();
+        return;
+      }
+      attempt.report(outcome);
+      lastFailure = AttemptFailures.sentFailure(pool.name(), outcome, cause);
+      retryOrFail(outcome, false);
+    }
+
+    private void retryOrFail(Outcome outcome, boolean neverSent) {
+      var retry = pool.config().retry();
+      boolean allowed =
+          attempts < retry.attempts()
+              && !finished
+              && bodyDone
+              && pendingBody == null
+              && (neverSent && outcome.neverReachedEndpoint()
+                  || retry.retriesOn(outcome)
+                      && retry.mayRetrySent(head.method, hasBody)
+                      && takeBudget());
+      if (!allowed) {
+        fail(lastFailure);
+        return;
+      }
+      pool.meters().retry(dev.edgestack.runtime.config.ConfigNode.spelling(outcome));
+      attempt();
+    }
+
+    private boolean takeBudget() {
+      if (pool.retryBudget().tryStartRetry()) {
+        budgetedRetries++;
+        return true;
+      }
+      return false;
+    }
+
+    /** The deadline passed: whatever is on the wire goes, and the client gets a 504. */
+    private void expire() {
+      if (finished) {
+        return;
+      }
+      if (attempt != null && link != null) {
+        attempt.report(Outcome.TIMEOUT);
+      }
+      boolean started = responseStarted;
+      dropLink();
+      if (started) {
+        failure = FailureKind.UPSTREAM_TIMEOUT;
+        client.phase = Phase.CLOSED;
+        client.ctx.close();
+        finish(true);
+        return;
+      }
+      fail(
+          EdgeFailure.of(
+              FailureKind.UPSTREAM_TIMEOUT,
+              "Pool " + pool.name() + " did not answer within the request deadline"));
+    }
+
+    private void dropLink() {
+      if (link != null) {
+        UpstreamLink dropped = link;
+        link = null;
+        dropped.abandon();
+        pool.release(endpoint);
+      }
+    }
+
+    /** The client went away: the attempt on the wire is cancelled. */
+    void clientGone() {
+      if (finished) {
+        return;
+      }
+      if (attempt != null && link != null && !responseStarted) {
+        attempt.report(Outcome.CANCELLED);
+      }
+      dropLink();
+      releasePending();
+      failure = failure == null && !responseStarted ? FailureKind.CLIENT_CLOSED : failure;
+      finish(true);
+    }
+
+    /** Answers with a problem (before any of a response went out) and ends the request. */
+    void fail(EdgeFailure error) {
+      if (finished) {
+        return;
+      }
+      EdgeFailure recorded = failures.record(requestId, path, error);
+      failure = recorded.kind();
+      releasePending();
+      if (client.phase == Phase.CLOSED) {
+        finish(true);
+        return;
+      }
+      status = failure.status();
+      Buffer body = FailureResponder.problem(recorded, path, requestId);
+      ByteBuf out = client.ctx.alloc().buffer(256 + body.length());
+      writeStatusLine(out, status);
+      writeField(out, "content-type", FailureResponder.PROBLEM_JSON);
+      writeField(out, "content-length", Integer.toString(body.length()));
+      writeField(out, Exchange.REQUEST_ID, requestId);
+      recorded.headers().forEach((name, value) -> writeField(out, name, value));
+      // The rest of an unread body cannot be skipped reliably: such a connection closes.
+      boolean keepOpen = keepAlive && bodyDone && !client.closing && !draining;
+      out.writeBytes(keepOpen ? (head.http10 ? KEEP_ALIVE : new byte[0]) : CLOSE);
+      out.writeBytes(CRLF);
+      out.writeBytes(body.getBytes());
+      bytesSent = out.readableBytes();
+      client.ctx.writeAndFlush(out, client.ctx.voidPromise());
+      finish(false);
+      if (!keepOpen) {
+        client.phase = Phase.CLOSED;
+        client.releaseInput();
+        client
+            .ctx
+            .writeAndFlush(client.ctx.alloc().buffer(0))
+            .addListener(ChannelFutureListener.CLOSE);
+      } else {
+        client.requestDone(true);
+      }
+    }
+
+    /** The whole response went out. */
+    void responseDone(boolean linkReusable, boolean clientKeepOpen) {
+      UpstreamLink done = link;
+      link = null;
+      pool.release(endpoint);
+      if (done != null) {
+        if (linkReusable && bodyDone) {
+          done.idle();
+        } else {
+          done.abandon();
+        }
+      }
+      finish(false);
+      client.requestDone(clientKeepOpen && bodyDone);
+    }
+
+    private void finish(boolean aborted) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      if (pool != null) {
+        pool.retryBudget().requestFinished();
+        for (int i = 0; i < budgetedRetries; i++) {
+          pool.retryBudget().retryFinished();
+        }
+      }
+      head.buffer.release();
+      if (accessLog.enabled()) {
+        accessLog.write(
+            new AccessLog.Entry(
+                requestId,
+                trace.traceId(),
+                head.method,
+                path,
+                status,
+                startNanos,
+                bytesSent,
+                client.peer,
+                upstreamName,
+                failure,
+                aborted));
+      }
+    }
+
+    private void releasePending() {
+      if (pendingBody != null) {
+        pendingBody.forEach(ByteBuf::release);
+        pendingBody = null;
+        pendingBytes = 0;
+      }
+    }
+
+    /** The head sent upstream: the client's, with hop-by-hop fields gone and ours set. */
+    private ByteBuf requestHead(Endpoint target) {
+      ForwardedHeaders.Seen seen =
+          new ForwardedHeaders.Seen(client.peer, "http", head.host, head.http10 ? "1.0" : "1.1");
+      if (!forwarded.trusts(client.peer)) {
+        return untrustedRequestHead(target, seen);
+      }
+      RequestEdits edits = new RequestEdits(head);
+      forwarded.applyToRequest(seen, edits::incoming, edits);
+      ByteBuf out = client.ctx.alloc().buffer(head.end - head.start + 512);
+      out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
+      out.writeByte(' ');
+      out.writeCharSequence(head.target, StandardCharsets.ISO_8859_1);
+      out.writeBytes(HTTP11);
+      for (int i = 0; i < head.count; i++) {
+        byte kind = head.kinds[i];
+        if (kind == Http1Head.HOST
+            || kind == Http1Head.REQUEST_ID
+            || kind == Http1Head.TRACEPARENT
+            || head.hopByHop(i)
+            || kind >= Http1Head.X_FORWARDED_FOR && edits.edited(head, i)) {
+          continue;
+        }
+        copyLine(head, i, out);
+      }
+      edits.set.forEach((name, value) -> writeField(out, name, value));
+      return finishRequestHead(out, target);
+    }
+
+    /**
+     * {@link #requestHead} for a peer that is not a trusted proxy, the usual case at the edge,
+     * without building edits: every forwarding field of the client is replaced, as {@link
+     * ForwardedHeaders#applyToRequest} does for such a peer.
+     */
+    private ByteBuf untrustedRequestHead(Endpoint target, ForwardedHeaders.Seen seen) {
+      ByteBuf out = client.ctx.alloc().buffer(head.end - head.start + 512);
+      out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
+      out.writeByte(' ');
+      out.writeCharSequence(head.target, StandardCharsets.ISO_8859_1);
+      out.writeBytes(HTTP11);
+      String via = "";
+      for (int i = 0; i < head.count; i++) {
+        byte kind = head.kinds[i];
+        if (kind == Http1Head.VIA) {
+          via = via.isEmpty() ? head.value(i) : via + ", " + head.value(i);
+          continue;
+        }
+        if (kind == Http1Head.HOST
+            || kind == Http1Head.REQUEST_ID
+            || kind == Http1Head.TRACEPARENT
+            || kind >= Http1Head.X_FORWARDED_FOR
+            || head.hopByHop(i)) {
+          continue;
+        }
+        copyLine(head, i, out);
+      }
+      writeField(out, ForwardedHeaders.X_FORWARDED_FOR, client.peer);
+      writeField(out, ForwardedHeaders.X_FORWARDED_PROTO, "http");
+      if (head.host != null) {
+        writeField(out, ForwardedHeaders.X_FORWARDED_HOST, head.host);
+      }
+      writeField(out, ForwardedHeaders.FORWARDED, ForwardedHeaders.forwardedElement(seen));
+      writeField(out, ForwardedHeaders.VIA, forwarded.via(via, seen.protocol()));
+      return finishRequestHead(out, target);
+    }
+
+    private ByteBuf finishRequestHead(ByteBuf out, Endpoint target) {
+      writeField(out, "host", target.address().toString());
+      writeField(out, Exchange.REQUEST_ID, requestId);
+      writeField(out, Exchange.TRACEPARENT, trace.traceparent());
+      if (head.chunked) {
+        out.writeBytes(CHUNKED);
+      }
+      out.writeBytes(CRLF);
+      return out;
+    }
+
+    /** The head sent to the client: the upstream's, with hop-by-hop fields gone and ours set. */
+    ByteBuf responseHeadFor(Http1Head response, boolean closeAfter) {
+      ByteBuf out = client.ctx.alloc().buffer(response.end - response.start + 256);
+      out.writeBytes(STATUS11);
+      int lineEnd = response.buffer.indexOf(response.start, response.end, (byte) '\r');
+      out.writeBytes(response.buffer, response.start + 9, lineEnd - response.start - 9);
+      out.writeBytes(CRLF);
+      List<String> via = null;
+      for (int i = 0; i < response.count; i++) {
+        byte kind = response.kinds[i];
+        if (kind == Http1Head.VIA) {
+          if (via == null) {
+            via = new ArrayList<>(1);
+          }
+          via.add(response.value(i));
+          continue;
+        }
+        if (kind == Http1Head.REQUEST_ID
+            || response.hopByHop(i)
+            || kind == Http1Head.CONTENT_LENGTH && response.chunked) {
+          continue;
+        }
+        copyLine(response, i, out);
+      }
+      writeField(
+          out,
+          ForwardedHeaders.VIA,
+          forwarded.via(via == null ? "" : String.join(", ", via), head.http10 ? "1.0" : "1.1"));
+      writeField(out, Exchange.REQUEST_ID, requestId);
+      pool.config()
+          .debugHeader()
+          .ifPresent(name -> writeField(out, name, pool.debugValue(decisions)));
+      if (response.chunked) {
+        out.writeBytes(CHUNKED);
+      }
+      if (closeAfter) {
+        out.writeBytes(CLOSE);
+      } else if (head.http10) {
+        out.writeBytes(KEEP_ALIVE);
+      }
+      out.writeBytes(CRLF);
+      return out;
+    }
+  }
+
+  /** The forwarding edits of one request, applied while its head is copied. */
+  private static final class RequestEdits implements ForwardedHeaders.Edits {
+    final Http1Head head;
+    final Map<String, String> set = new LinkedHashMap<>(8);
+    final Set<String> removed = new HashSet<>(8);
+
+    RequestEdits(Http1Head head) {
+      this.head = head;
+    }
+
+    List<String> incoming(String name) {
+      List<String> values = new ArrayList<>(1);
+      for (int i = 0; i < head.count; i++) {
+        if (head.nameIs(i, name)) {
+          values.add(head.value(i));
+        }
+      }
+      return values;
+    }
+
+    @Override
+    public List<String> getAll(String name) {
+      String key = name.toLowerCase(Locale.ROOT);
+      if (set.containsKey(key)) {
+        return List.of(set.get(key));
+      }
+      return removed.contains(key) ? List.of() : incoming(name);
+    }
+
+    @Override
+    public void set(String name, String value) {
+      set.put(name.toLowerCase(Locale.ROOT), value);
+    }
+
+    @Override
+    public void remove(String name) {
+      String key = name.toLowerCase(Locale.ROOT);
+      set.remove(key);
+      removed.add(key);
+    }
+
+    /** Whether the client's field at {@code index} was replaced or removed. */
+    boolean edited(Http1Head head, int index) {
+      for (String name : set.keySet()) {
+        if (head.nameIs(index, name)) {
+          return true;
+        }
+      }
+      for (String name : removed) {
+        if (head.nameIs(index, name)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * One keep-alive connection to an endpoint, owned by one event loop: it carries one request at a
+   * time and parses the response's framing to know where the response ends.
+   */
+  private final class UpstreamLink extends ChannelInboundHandlerAdapter {
+    final Endpoint endpoint;
+    Channel channel;
+    Request request;
+    boolean sent;
+    boolean reused;
+    long idleSince;
+    ByteBuf in;
+    int scanFrom;
+    Http1Head response;
+    long remaining;
+    ChunkedFraming chunked;
+    boolean untilClose;
+    boolean closeAfter;
+    boolean sawBytes;
+
+    UpstreamLink(Endpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      channel = ctx.channel();
+    }
+
+    void start(Request owner, boolean wasIdle) {
+      request = owner;
+      reused = wasIdle;
+      sent = false;
+      sawBytes = false;
+      response = null;
+      scanFrom = 0;
+      chunked = null;
+      untilClose = false;
+      channel.config().setAutoRead(true);
+      owner.send(this);
+    }
+
+    /** Back to this event loop's idle connections for its endpoint. */
+    void idle() {
+      request = null;
+      if (!channel.isActive() || draining) {
+        channel.close();
+        return;
+      }
+      idleSince = System.nanoTime();
+      loops.get().idle.computeIfAbsent(endpoint, ignored -> new ArrayDeque<>()).push(this);
+    }
+
+    /** Given up mid-exchange: the connection's state is unknown, so it closes. */
+    void abandon() {
+      request = null;
+      releaseInput();
+      channel.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf bytes = (ByteBuf) msg;
+      Request owner = request;
+      if (owner == null) {
+        // Bytes on an idle connection: the endpoint is confused; never reuse it.
+        bytes.release();
+        removeIdle();
+        ctx.close();
+        return;
+      }
+      sawBytes = true;
+      if (response != null) {
+        relayBody(owner, bytes);
+        return;
+      }
+      in =
+          in == null
+              ? bytes
+              : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, bytes);
+      while (response == null && in != null) {
+        int end = Http1Head.findEnd(in, scanFrom);
+        if (end < 0) {
+          if (in.readableBytes() > MAX_RESPONSE_HEAD) {
+            badResponse(owner, "response head too large");
+          } else {
+            scanFrom = Math.max(in.readerIndex(), in.writerIndex() - 3);
+          }
+          return;
+        }
+        scanFrom = 0;
+        ByteBuf headBytes = in.readRetainedSlice(end - in.readerIndex());
+        Http1Head parsed;
+        try {
+          parsed =
+              Http1Head.response(
+                  headBytes, headBytes.readerIndex(), headBytes.writerIndex(), MAX_RESPONSE_FIELDS);
+        } catch (Http1Head.Malformed malformed) {
+          headBytes.release();
+          badResponse(owner, malformed.getMessage());
+          return;
+        }
+        if (parsed.status < 200) {
+          if (parsed.status == 101) {
+            headBytes.release();
+            badResponse(owner, "unexpected protocol switch");
+            return;
+          }
+          // Interim answers (100 Continue, 103 Early Hints) go to the client as they are.
+          owner.client.ctx.write(headBytes, owner.client.ctx.voidPromise());
+          continue;
+        }
+        if (!owner.responseHead(parsed)) {
+          headBytes.release();
+          return;
+        }
+        response = parsed;
+        boolean bodiless =
+            owner.head.method.equals("HEAD") || parsed.status == 204 || parsed.status == 304;
+        chunked = !bodiless && parsed.chunked ? new ChunkedFraming(-1) : null;
+        untilClose = !bodiless && !parsed.chunked && parsed.contentLength < 0;
+        remaining = bodiless ? 0 : Math.max(0, parsed.contentLength);
+        closeAfter =
+            untilClose || !owner.keepAlive || owner.client.closing || draining || !owner.bodyDone;
+        ByteBuf out = owner.responseHeadFor(parsed, closeAfter);
+        owner.bytesSent += out.readableBytes();
+        owner.client.ctx.write(out, owner.client.ctx.voidPromise());
+        ByteBuf rest = in;
+        in = null;
+        relayBody(owner, rest);
+      }
+    }
+
+    private void relayBody(Request owner, ByteBuf bytes) {
+      ChannelHandlerContext client = owner.client.ctx;
+      int take;
+      boolean complete;
+      if (untilClose) {
+        take = bytes.readableBytes();
+        complete = false;
+      } else if (chunked != null) {
+        try {
+          take = chunked.scan(bytes);
+        } catch (ChunkedFraming.Invalid invalid) {
+          bytes.release();
+          cutShort(owner, "malformed chunked response");
+          return;
+        }
+        complete = chunked.done();
+      } else {
+        take = (int) Math.min(remaining, bytes.readableBytes());
+        remaining -= take;
+        complete = remaining == 0;
+      }
+      if (take > 0) {
+        owner.bytesSent += take;
+        client.write(bytes.retainedSlice(bytes.readerIndex(), take), client.voidPromise());
+      }
+      boolean extra = bytes.readableBytes() > take;
+      bytes.release();
+      if (!client.channel().isWritable()) {
+        channel.config().setAutoRead(false);
+      }
+      if (complete) {
+        client.flush();
+        boolean keepLink = response.persistent();
+        response.buffer.release();
+        response = null;
+        owner.responseDone(!extra && keepLink, !closeAfter);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      Request owner = request;
+      if (owner != null) {
+        owner.client.ctx.flush();
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      Request owner = request;
+      if (owner != null && !owner.bodyDone) {
+        owner.client.ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      releaseInput();
+      Request owner = request;
+      request = null;
+      if (owner == null) {
+        removeIdle();
+        return;
+      }
+      if (response != null && untilClose) {
+        // The end of a response framed by closing the connection.
+        owner.client.ctx.flush();
+        response.buffer.release();
+        response = null;
+        owner.responseDone(false, false);
+        return;
+      }
+      if (response != null) {
+        response.buffer.release();
+        response = null;
+      }
+      owner.upstreamFailed(
+          Outcome.RESET,
+          new java.io.IOException("the endpoint closed the connection"),
+          reused && !sawBytes);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("upstream connection to {} failed: {}", endpoint.address(), cause.toString());
+      ctx.close();
+    }
+
+    private void badResponse(Request owner, String reason) {
+      releaseInput();
+      request = null;
+      channel.close();
+      owner.attempt.report(Outcome.SERVER_ERROR);
+      owner.link = null;
+      owner.pool.release(owner.endpoint);
+      owner.fail(
+          EdgeFailure.of(
+              FailureKind.BAD_UPSTREAM_RESPONSE,
+              "Pool " + owner.pool.name() + " sent a malformed response: " + reason));
+    }
+
+    private void cutShort(Request owner, String reason) {
+      releaseInput();
+      request = null;
+      if (response != null) {
+        response.buffer.release();
+        response = null;
+      }
+      channel.close();
+      owner.upstreamFailed(Outcome.RESET, new java.io.IOException(reason), false);
+    }
+
+    private void removeIdle() {
+      ArrayDeque<UpstreamLink> idle = loops.get().idle.get(endpoint);
+      if (idle != null) {
+        idle.remove(this);
+      }
+    }
+
+    private void releaseInput() {
+      if (in != null) {
+        in.release();
+        in = null;
+      }
+    }
+  }
+
+  /** An idle kept-alive connection to {@code endpoint} on this event loop, or null. */
+  private UpstreamLink takeIdle(Endpoint endpoint) {
+    ArrayDeque<UpstreamLink> idle = loops.get().idle.get(endpoint);
+    if (idle == null) {
+      return null;
+    }
+    long maxIdle = TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      UpstreamLink link = idle.poll();
+      if (link == null) {
+        return null;
+      }
+      if (link.channel.isActive() && System.nanoTime() - link.idleSince < maxIdle) {
+        return link;
+      }
+      link.channel.close();
+    }
+  }
+
+  private static void copyLine(Http1Head head, int index, ByteBuf out) {
+    out.writeBytes(head.buffer, head.nameStart[index], head.nameEnd[index] - head.nameStart[index]);
+    out.writeByte(':');
+    out.writeByte(' ');
+    out.writeBytes(
+        head.buffer, head.valueStart[index], head.valueEnd[index] - head.valueStart[index]);
+    out.writeBytes(CRLF);
+  }
+
+  private static void writeField(ByteBuf out, String name, String value) {
+    out.writeCharSequence(name, StandardCharsets.US_ASCII);
+    out.writeByte(':');
+    out.writeByte(' ');
+    out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
+    out.writeBytes(CRLF);
+  }
+
+  private static void writeStatusLine(ByteBuf out, int status) {
+    out.writeBytes(STATUS11);
+    out.writeCharSequence(
+        status + " " + HttpResponseStatus.valueOf(status).reasonPhrase(),
+        StandardCharsets.US_ASCII);
+    out.writeBytes(CRLF);
+  }
+
+  private static String cookie(String header, String name) {
+    if (header == null) {
+      return null;
+    }
+    for (String pair : header.split(";")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
+        return pair.substring(eq + 1).trim();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,433 @@
+package dev.edgestack.edgelb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgestack.runtime.config.ConfigLoader;
+import dev.edgestack.runtime.process.EdgeProcess;
+import dev.edgestack.runtime.process.RunningInstance;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * edge-lb with {@code server.engine: relay}, against a real HTTP/1.1 backend over real sockets:
+ * forwarding hygiene, bodies both ways, pipelining, strict parsing, failures of the upstream,
+ * retries, the deadline and drain.
+ */
+class Http1RelayTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final CopyOnWriteArrayList<MultiMap> seen = new CopyOnWriteArrayList<>();
+  private final AtomicInteger backendSaw = new AtomicInteger();
+  private final List<RunningInstance> edges = new ArrayList<>();
+  private HttpServer backend;
+  private HttpClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend =
+        vertx
+            .createHttpServer()
+            .requestHandler(this::backend)
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
+    client = vertx.createHttpClient();
+  }
+
+  private void backend(HttpServerRequest request) {
+    backendSaw.incrementAndGet();
+    seen.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
+    switch (request.path()) {
+      case "/echo" ->
+          request
+              .body()
+              .onSuccess(
+                  body ->
+                      request.response().setChunked(true).putHeader("X-Kind", "echo").end(body));
+      case "/silent" -> {}
+      case "/die" -> {
+        request.response().putHeader("content-length", "100").write("0123456789");
+        vertx.setTimer(50, id -> request.connection().close());
+      }
+      case "/slow" -> vertx.setTimer(400, id -> request.response().end("slow done"));
+      default ->
+          request
+              .body()
+              .onSuccess(
+                  body ->
+                      request
+                          .response()
+                          .putHeader("Connection", "X-Backend-Hop")
+                          .putHeader("X-Backend-Hop", "dropped")
+                          .putHeader("Keep-Alive", "timeout=5")
+                          .putHeader("Via", "1.1 backend")
+                          .end(request.uri() + " n=" + body.length()));
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      for (RunningInstance edge : edges) {
+        edge.close().await(20, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private RunningInstance edge(String endpoints, String extra) throws Exception {
+    String yaml =
+        """
+        instance: {name: edge-test}
+        server:
+          port: 0
+          engine: relay
+          maxRequestLineBytes: 512
+          maxHeaderBytes: 2048
+          maxHeaderCount: 20
+          maxBodyBytes: 4000000
+          headerTimeout: 400ms
+          bodyTimeout: 400ms
+          idleTimeout: 600ms
+        shutdown: {drainDelay: 0s, timeout: 5s}
+        admin: {port: 0}
+        pool:
+          name: gateways
+          strategy: round-robin
+          endpoints: %s
+          healthCheck: {enabled: false}
+        %s
+        """
+            .formatted(endpoints, extra);
+    var config = ConfigLoader.withVariables(Map.of()).parse("edge-lb.yaml", yaml);
+    RunningInstance edge =
+        EdgeProcess.start("edge-lb", config, new EdgeLbMain()).await(20, TimeUnit.SECONDS);
+    edges.add(edge);
+    return edge;
+  }
+
+  private RunningInstance edge() throws Exception {
+    return edge("127.0.0.1:" + backend.actualPort(), "");
+  }
+
+  @Test
+  void replacesForwardingFieldsAndDropsHopByHopOnesBothWays() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(
+          socket,
+          "GET /a?q=1 HTTP/1.1\r\nHost: example.test\r\nX-Forwarded-For: 6.6.6.6\r\n"
+              + "Forwarded: for=evil\r\nX-Real-IP: 6.6.6.6\r\nConnection: keep-alive, X-Drop\r\n"
+              + "X-Drop: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nX-Request-Id: abc-123\r\n"
+              + "Via: 1.1 client-proxy\r\nX-Other: kept\r\n\r\n");
+      String response = readResponse(socket);
+      assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").endsWith("/a?q=1 n=0");
+      String head = response.toLowerCase();
+      assertThat(head)
+          .contains("via: 1.1 backend, 1.1 edge-test\r\n")
+          .contains("x-request-id: abc-123\r\n")
+          .doesNotContain("x-backend-hop")
+          .doesNotContain("keep-alive");
+    }
+    MultiMap headers = seen.get(0);
+    assertThat(headers.get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+    assertThat(headers.get("X-Forwarded-Proto")).isEqualTo("http");
+    assertThat(headers.get("X-Forwarded-Host")).isEqualTo("example.test");
+    assertThat(headers.getAll("Forwarded"))
+        .containsExactly("for=127.0.0.1;host=\"example.test\";proto=http");
+    assertThat(headers.get("X-Real-IP")).isNull();
+    assertThat(headers.get("X-Drop")).isNull();
+    assertThat(headers.get("Keep-Alive")).isNull();
+    assertThat(headers.get("TE")).isNull();
+    assertThat(headers.get("X-Request-Id")).isEqualTo("abc-123");
+    assertThat(headers.get("Via")).isEqualTo("1.1 client-proxy, 1.1 edge-test");
+    assertThat(headers.get("X-Other")).isEqualTo("kept");
+    assertThat(headers.get("Host")).isEqualTo("127.0.0.1:" + backend.actualPort());
+    assertThat(headers.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+  }
+
+  @Test
+  void streamsLargeBodiesBothWaysUnchangedWithAndWithoutALength() throws Exception {
+    RunningInstance edge = edge();
+    byte[] payload = new byte[3 * 1024 * 1024];
+    new Random(7).nextBytes(payload);
+    for (boolean chunked : new boolean[] {false, true}) {
+      Buffer answer =
+          client
+              .request(HttpMethod.POST, edge.httpPort(), "127.0.0.1", "/echo")
+              .compose(
+                  request -> {
+                    request.setChunked(chunked);
+                    return request.send(Buffer.buffer(payload));
+                  })
+              .compose(HttpClientResponse::body)
+              .await(20, TimeUnit.SECONDS);
+      assertThat(answer.getBytes()).as("chunked request: " + chunked).isEqualTo(payload);
+    }
+  }
+
+  @Test
+  void answersPipelinedRequestsInOrderOnOneConnection() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(
+          socket,
+          "GET /p1 HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "POST /p2 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+              + "POST /p3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "2\r\nde\r\n0\r\n\r\n");
+      assertThat(readResponse(socket)).endsWith("/p1 n=0");
+      assertThat(readResponse(socket)).endsWith("/p2 n=3");
+      assertThat(readResponse(socket)).endsWith("/p3 n=2");
+    }
+  }
+
+  @Test
+  void rejectsWhatStrictParsingRefusesBeforeTheBackendSeesIt() throws Exception {
+    RunningInstance edge = edge();
+    Map<String, Integer> cases = new java.util.LinkedHashMap<>();
+    cases.put(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "0\r\n\r\n",
+        400);
+    cases.put("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", 400);
+    cases.put("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400);
+    cases.put("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501);
+    cases.put("GET / HTTP/1.1\r\n\r\n", 400);
+    cases.put("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
+    cases.put("GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n", 400);
+    cases.put("GET / HTTP/1.1\nHost: a\n\n", 400);
+    cases.put("GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505);
+    cases.put("GET /" + "a".repeat(600) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414);
+    cases.put("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(3000) + "\r\n\r\n", 431);
+    StringBuilder many = new StringBuilder("GET / HTTP/1.1\r\nHost: x\r\n");
+    for (int i = 0; i < 25; i++) {
+      many.append("X-H").append(i).append(": v\r\n");
+    }
+    cases.put(many + "\r\n", 431);
+    cases.put("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4000001\r\n\r\n", 413);
+    cases.put("GET / HTTP/1.1\r\nHost: x\r\n", 408);
+    cases.forEach(
+        (request, status) -> {
+          try (Socket socket = connect(edge)) {
+            send(socket, request);
+            String answer = readToEnd(socket);
+            assertThat(answer).as("answer to %s, then closed", request).isNotNull();
+            assertThat(answer)
+                .as(request)
+                .startsWith("HTTP/1.1 " + status + " ")
+                .contains("application/problem+json")
+                .containsIgnoringCase("connection: close");
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        });
+    assertThat(backendSaw).as("requests the backend saw").hasValue(0);
+  }
+
+  @Test
+  void cutsOffAStalledBodyAndClosesAnIdleConnection() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(socket, "POST /len HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+      String answer = readToEnd(socket);
+      assertThat(answer).as("answered, then closed").isNotNull().startsWith("HTTP/1.1 408 ");
+    }
+    try (Socket socket = connect(edge)) {
+      send(socket, "GET /len HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 200");
+      long start = System.nanoTime();
+      assertThat(readToEnd(socket)).as("closed by the server when idle").isNotNull();
+      assertThat(System.nanoTime() - start).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(400));
+    }
+  }
+
+  @Test
+  void retriesARefusedEndpointAndAnswersAProblemWhenNoneConnects() throws Exception {
+    int refused;
+    try (ServerSocket closed = new ServerSocket(0)) {
+      refused = closed.getLocalPort();
+    }
+    RunningInstance mixed = edge("127.0.0.1:" + refused + ",127.0.0.1:" + backend.actualPort(), "");
+    for (int i = 0; i < 6; i++) {
+      assertThat(get(mixed, "/r" + i)).isEqualTo("200 /r" + i + " n=0");
+    }
+    RunningInstance dead = edge("127.0.0.1:" + refused, "");
+    try (Socket socket = connect(dead)) {
+      send(socket, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
+      String answer = readResponse(socket);
+      assertThat(answer).startsWith("HTTP/1.1 502 ").contains("application/problem+json");
+      send(socket, "GET /y HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).as("the connection stays usable").startsWith("HTTP/1.1 502");
+    }
+  }
+
+  @Test
+  void answers504WhenTheUpstreamStaysSilentPastTheDeadline() throws Exception {
+    RunningInstance edge =
+        edge(
+            "127.0.0.1:" + backend.actualPort(),
+            "  timeouts: {connect: 1s, request: 300ms}\n  retry: {attempts: 1}");
+    long start = System.nanoTime();
+    assertThat(get(edge, "/silent")).startsWith("504 ");
+    assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(3));
+  }
+
+  @Test
+  void neverPassesOnACutShortResponseAsComplete() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(socket, "GET /die HTTP/1.1\r\nHost: x\r\n\r\n");
+      String answer = readToEnd(socket);
+      assertThat(answer).as("the client connection is closed").isNotNull();
+      assertThat(answer).startsWith("HTTP/1.1 200").contains("content-length: 100");
+      assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4)).isEqualTo("0123456789");
+    }
+  }
+
+  @Test
+  void drainingLetsARequestInFlightFinish() throws Exception {
+    RunningInstance edge = edge();
+    Future<String> slow =
+        client
+            .request(
+                new RequestOptions().setPort(edge.httpPort()).setHost("127.0.0.1").setURI("/slow"))
+            .compose(request -> request.send())
+            .compose(response -> response.body().map(body -> response.statusCode() + " " + body));
+    org.awaitility.Awaitility.await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> seen.stream().anyMatch(h -> h.contains("X-Request-Id")));
+    Future<Void> closed = edge.close();
+    assertThat(slow.await(10, TimeUnit.SECONDS)).isEqualTo("200 slow done");
+    closed.await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void refusesTheRelayTogetherWithH2c() {
+    String yaml =
+        """
+        instance: {name: edge-test}
+        server: {port: 0, engine: relay, h2c: true}
+        admin: {port: 0}
+        pool: {name: gateways, endpoints: "127.0.0.1:1"}
+        """;
+    assertThatThrownBy(
+            () ->
+                EdgeProcess.start(
+                        "edge-lb",
+                        ConfigLoader.withVariables(Map.of()).parse("edge-lb.yaml", yaml),
+                        new EdgeLbMain())
+                    .await(20, TimeUnit.SECONDS))
+        .hasMessageContaining("edge-lb.yaml")
+        .hasMessageContaining("server.engine")
+        .hasMessageContaining("vertx when h2c is on");
+  }
+
+  private String get(RunningInstance edge, String uri) throws Exception {
+    return client
+        .request(HttpMethod.GET, edge.httpPort(), "127.0.0.1", uri)
+        .compose(request -> request.send())
+        .compose(response -> response.body().map(body -> response.statusCode() + " " + body))
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  private static Socket connect(RunningInstance edge) throws IOException {
+    Socket socket = new Socket("127.0.0.1", edge.httpPort());
+    socket.setSoTimeout(5000);
+    return socket;
+  }
+
+  private static void send(Socket socket, String text) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  /** Everything until the server closes; null when it did not close within the socket timeout. */
+  private static String readToEnd(Socket socket) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    InputStream in = socket.getInputStream();
+    byte[] buffer = new byte[4096];
+    try {
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        bytes.write(buffer, 0, n);
+      }
+    } catch (SocketTimeoutException e) {
+      return null;
+    } catch (IOException e) {
+      // A reset after the answer still counts as closed.
+    }
+    return bytes.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** One response: its head and a Content-Length or chunked body, as text. */
+  private static String readResponse(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b == -1) {
+        throw new IOException("closed before a whole head: " + head);
+      }
+      head.append((char) b);
+    }
+    String lower = head.toString().toLowerCase();
+    int at = lower.indexOf("content-length:");
+    StringBuilder body = new StringBuilder();
+    if (at >= 0) {
+      int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
+      body.append(new String(in.readNBytes(length), StandardCharsets.ISO_8859_1));
+    } else if (lower.contains("transfer-encoding: chunked")) {
+      while (true) {
+        String size = readLine(in);
+        int n = Integer.parseInt(size.trim(), 16);
+        if (n == 0) {
+          readLine(in);
+          break;
+        }
+        body.append(new String(in.readNBytes(n), StandardCharsets.ISO_8859_1));
+        readLine(in);
+      }
+    }
+    return head + body.toString();
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b; (b = in.read()) != '\n'; ) {
+      if (b == -1) {
+        throw new IOException("closed mid-line");
+      }
+      if (b != '\r') {
+        line.append((char) b);
+      }
+    }
+    return line.toString();
+  }
+}
