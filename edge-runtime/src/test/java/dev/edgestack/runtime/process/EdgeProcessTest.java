@@ -190,7 +190,7 @@ class EdgeProcessTest {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(ConfigException.class)
         .hasMessageContaining(
-            "tier.yaml: server.prot: unknown key (expected one of: bodyTimeout, h2c, headerTimeout, host, http2, idleTimeout, maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, port, tls)");
+            "tier.yaml: server.prot: unknown key (expected one of: bodyTimeout, engine, h2c, headerTimeout, host, http2, idleTimeout, maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, port, tls)");
   }
 
   @Test
