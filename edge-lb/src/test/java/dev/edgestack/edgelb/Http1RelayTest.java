@@ -102,6 +102,10 @@ class Http1RelayTest {
   }
 
   private RunningInstance edge(String endpoints, String extra) throws Exception {
+    return edge(endpoints, "round-robin", extra);
+  }
+
+  private RunningInstance edge(String endpoints, String strategy, String extra) throws Exception {
     String yaml =
         """
         instance: {name: edge-test}
@@ -119,12 +123,12 @@ class Http1RelayTest {
         admin: {port: 0}
         pool:
           name: gateways
-          strategy: round-robin
+          strategy: %s
           endpoints: %s
           healthCheck: {enabled: false}
         %s
         """
-            .formatted(endpoints, extra);
+            .formatted(strategy, endpoints, extra);
     var config = ConfigLoader.withVariables(Map.of()).parse("edge-lb.yaml", yaml);
     RunningInstance edge =
         EdgeProcess.start("edge-lb", config, new EdgeLbMain()).await(20, TimeUnit.SECONDS);
@@ -326,6 +330,76 @@ class Http1RelayTest {
     Future<Void> closed = edge.close();
     assertThat(slow.await(10, TimeUnit.SECONDS)).isEqualTo("200 slow done");
     closed.await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void servesHttp10ClientsAndCountsRequestsUnderTheVertxMetricNames() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(socket, "GET /v HTTP/1.0\r\n\r\n");
+      String answer = readToEnd(socket);
+      assertThat(answer).as("answered, then closed (no keep-alive asked)").isNotNull();
+      assertThat(answer).startsWith("HTTP/1.1 200").endsWith("/v n=0");
+    }
+    assertThat(get(edge, "/w")).isEqualTo("200 /w n=0");
+    String metrics =
+        client
+            .request(HttpMethod.GET, edge.adminPort(), "127.0.0.1", "/metrics")
+            .compose(request -> request.send())
+            .compose(HttpClientResponse::body)
+            .await(10, TimeUnit.SECONDS)
+            .toString();
+    String local = "local=\"127.0.0.1:" + edge.httpPort() + "\"";
+    assertThat(metrics.lines())
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("vertx_http_server_requests_total{")
+                    .contains("code=\"200\"", local, "method=\"GET\"", "role=\"edge-lb\"")
+                    .endsWith(" 2.0"))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("vertx_http_server_response_time_seconds_count{")
+                    .contains(local))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("vertx_http_server_active_connections{")
+                    .contains(local));
+  }
+
+  @Test
+  void keepsAClientOnOneEndpointByHashAndExplainsTheChoice() throws Exception {
+    HttpServer second =
+        vertx
+            .createHttpServer()
+            .requestHandler(request -> request.response().end("second"))
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
+    RunningInstance edge =
+        edge(
+            "127.0.0.1:" + backend.actualPort() + ",127.0.0.1:" + second.actualPort(),
+            "consistent-hash",
+            "  hash: {on: header, name: X-User}\n"
+                + "  debugHeader: {enabled: true, name: X-Balancer-Decision}");
+    java.util.Set<String> answers = new java.util.HashSet<>();
+    String decision = null;
+    for (int i = 0; i < 8; i++) {
+      try (Socket socket = connect(edge)) {
+        send(socket, "GET /h HTTP/1.1\r\nHost: x\r\nX-User: alice\r\n\r\n");
+        String answer = readResponse(socket);
+        answers.add(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        decision =
+            answer
+                .lines()
+                .filter(l -> l.toLowerCase().startsWith("x-balancer-decision:"))
+                .findFirst()
+                .orElse(null);
+      }
+    }
+    assertThat(answers).hasSize(1);
+    assertThat(decision).startsWithIgnoringCase("x-balancer-decision: gateways: consistent-hash");
   }
 
   @Test

@@ -68,6 +68,7 @@ public final class Http1Relay implements DrainableServer {
   private static final Logger LOG = LoggerFactory.getLogger(Http1Relay.class);
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HTTP10 = " HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STATUS11 = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CHUNKED =
       "transfer-encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -99,6 +100,7 @@ public final class Http1Relay implements DrainableServer {
       };
   private volatile boolean draining;
   private volatile Channel server;
+  private volatile RelayMeters meters;
 
   private Http1Relay(
       EdgeContext context, ListenerConfig limits, Function<String, Optional<UpstreamPool>> router) {
@@ -145,6 +147,9 @@ public final class Http1Relay implements DrainableServer {
                 future -> {
                   if (future.isSuccess()) {
                     relay.server = future.channel();
+                    relay.meters =
+                        new RelayMeters(
+                            context.registry(), host + ":" + relay.actualPort(), relay.connections);
                     bound.complete(relay);
                   } else {
                     bound.fail(
@@ -1021,6 +1026,9 @@ public final class Http1Relay implements DrainableServer {
         }
       }
       head.buffer.release();
+      if (status > 0) {
+        meters.served(head.method, status, startNanos);
+      }
       if (accessLog.enabled()) {
         accessLog.write(
             new AccessLog.Entry(
@@ -1059,7 +1067,9 @@ public final class Http1Relay implements DrainableServer {
       out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
       out.writeByte(' ');
       out.writeCharSequence(head.target, StandardCharsets.ISO_8859_1);
-      out.writeBytes(HTTP11);
+      // An HTTP/1.0 client's request goes on as HTTP/1.0, so that no chunked answer comes back
+      // that it could not read; such upstream connections then close after the response.
+      out.writeBytes(head.http10 ? HTTP10 : HTTP11);
       for (int i = 0; i < head.count; i++) {
         byte kind = head.kinds[i];
         if (kind == Http1Head.HOST
@@ -1085,7 +1095,9 @@ public final class Http1Relay implements DrainableServer {
       out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
       out.writeByte(' ');
       out.writeCharSequence(head.target, StandardCharsets.ISO_8859_1);
-      out.writeBytes(HTTP11);
+      // An HTTP/1.0 client's request goes on as HTTP/1.0, so that no chunked answer comes back
+      // that it could not read; such upstream connections then close after the response.
+      out.writeBytes(head.http10 ? HTTP10 : HTTP11);
       String via = "";
       for (int i = 0; i < head.count; i++) {
         byte kind = head.kinds[i];
