@@ -1,5 +1,6 @@
 package dev.edgestack.runtime.http;
 
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -7,19 +8,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one JSON line per request to the {@code access} logger when its response ends, or when the
- * connection closes before it does.
+ * What an instance records of every request: one JSON line to the {@code access} logger when its
+ * response ends, or when the connection closes before it does, and, when given, the {@link
+ * ServerMetrics server meters}.
  */
 public final class AccessLog {
   private static final Logger ACCESS = LoggerFactory.getLogger("access");
 
   private final String instance;
+  private final ServerMetrics metrics;
 
+  /** Writes the log lines only (tests, tools). */
   public AccessLog(String instance) {
-    this.instance = instance;
+    this(instance, null);
   }
 
-  void write(Exchange exchange, boolean aborted) {
+  public AccessLog(String instance, ServerMetrics metrics) {
+    this.instance = instance;
+    this.metrics = metrics;
+  }
+
+  /** Counts the request in flight; what {@link #write} then needs to count it done, or null. */
+  ServerMetrics.ByMethod started(HttpServerRequest request) {
+    if (metrics == null) {
+      return null;
+    }
+    ServerMetrics.ByMethod meters = metrics.of(request.method());
+    meters.started();
+    return meters;
+  }
+
+  void write(Exchange exchange, ServerMetrics.ByMethod meters, boolean aborted) {
+    if (meters != null) {
+      if (aborted) {
+        meters.abandoned();
+      } else {
+        meters.finished(
+            exchange.request().response().getStatusCode(),
+            System.nanoTime() - exchange.startNanos());
+      }
+    }
     if (!ACCESS.isInfoEnabled()) {
       return;
     }

@@ -154,12 +154,16 @@ public final class EdgeProcess {
                     .setMetricsOptions(
                         new MicrometerMetricsOptions()
                             .setEnabled(true)
-                            // LOCAL tells the admin server's meters from the main server's.
-                            .addLabels(Label.LOCAL, Label.HTTP_ROUTE)
+                            // LOCAL tells the meters of Vert.x's other servers (TCP) apart.
+                            .addLabels(Label.LOCAL)
                             // Per-request meter lookups by tags cost more CPU than the proxying
-                            // itself; edge_upstream_requests already measures every upstream call.
+                            // itself: edge_upstream_requests measures every upstream call, and
+                            // each exchange records the vertx_http_server_* meters itself
+                            // (ServerMetrics), with meters it looks up once.
                             .setDisabledMetricsCategories(
-                                Set.of(MetricsDomain.HTTP_CLIENT.toCategory()))
+                                Set.of(
+                                    MetricsDomain.HTTP_CLIENT.toCategory(),
+                                    MetricsDomain.HTTP_SERVER.toCategory()))
                             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();

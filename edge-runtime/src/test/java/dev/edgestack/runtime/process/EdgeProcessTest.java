@@ -101,7 +101,11 @@ class EdgeProcessTest {
     String metrics = get(running.adminPort(), "/metrics").body();
     assertThat(metrics)
         .contains("edge_failures_total{instance=\"tier-1\",kind=\"no-route\",role=\"test\"}")
-        .contains("vertx_http_server_requests_total");
+        .contains("vertx_http_server_requests_total")
+        .containsPattern(
+            "vertx_http_server_requests_total\\{code=\"\\d{3}\",instance=\"tier-1\","
+                + "method=\"GET\",role=\"test\",route=\"\"} 1.0")
+        .containsPattern("vertx_http_server_response_time_seconds_sum\\{code=\"\\d{3}\"");
   }
 
   @Test
