@@ -255,13 +255,9 @@ public final class UpstreamPool {
       BodyRewrite rewrite) {
     HttpServerRequest request = exchange.request();
     request.pause();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    HopByHopHeaders.copyEndToEnd(request.headers(), headers);
-    headers.remove("Host");
-    decorate(exchange, headers);
-    editHeaders.accept(headers);
-    RequestOptions options =
-        new RequestOptions().setMethod(request.method()).setURI(uri).setHeaders(headers);
+    // No headers here: each attempt copies the client's straight into its own request (relay),
+    // instead of into a map that Vert.x would then copy again.
+    RequestOptions options = new RequestOptions().setMethod(request.method()).setURI(uri);
     Flight flight =
         new Flight(
             exchange,
@@ -273,6 +269,7 @@ public final class UpstreamPool {
                     config.requestTimeout().toNanos(),
                     limits.timeout().orElse(config.requestTimeout()).toNanos()));
     flight.maxBodyBytes = limits.maxBodyBytes().orElse(-1);
+    flight.editHeaders = editHeaders;
     Future<Void> result = run(flight, (out, attempt) -> relay(flight, out, attempt, rewrite));
     if (limits.timeout().isEmpty() || result.isComplete()) {
       return result;
@@ -598,6 +595,12 @@ public final class UpstreamPool {
       Flight flight, HttpClientRequest out, Attempt attempt, BodyRewrite rewrite) {
     Exchange exchange = flight.exchange;
     HttpServerRequest request = exchange.request();
+    MultiMap headers = out.headers();
+    HopByHopHeaders.copyEndToEnd(request.headers(), headers);
+    // The client's Host names this tier; the request names the endpoint it goes to.
+    headers.remove("Host");
+    decorate(exchange, headers);
+    flight.editHeaders.accept(headers);
     exchange.onAbort(() -> out.reset());
     flight.current = out;
     if (flight.expired) {

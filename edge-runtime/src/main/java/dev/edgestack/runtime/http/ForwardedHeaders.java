@@ -27,11 +27,16 @@ public final class ForwardedHeaders {
           FORWARDED);
 
   private final TrustedProxies trusted;
-  private final String instance;
+  // This tier's Via element per protocol version, built once.
+  private final String viaHttp10;
+  private final String viaHttp11;
+  private final String viaHttp2;
 
   public ForwardedHeaders(TrustedProxies trusted, String instance) {
     this.trusted = trusted;
-    this.instance = instance;
+    this.viaHttp10 = "1.0 " + instance;
+    this.viaHttp11 = "1.1 " + instance;
+    this.viaHttp2 = "2 " + instance;
   }
 
   /**
@@ -65,7 +70,7 @@ public final class ForwardedHeaders {
   public void applyToRequest(HttpServerRequest request, MultiMap outgoing) {
     String peer = peerOf(request);
     if (trusted.trusts(peer)) {
-      String chain = String.join(", ", request.headers().getAll(X_FORWARDED_FOR));
+      String chain = joined(request.headers(), X_FORWARDED_FOR);
       outgoing.set(X_FORWARDED_FOR, chain.isBlank() ? peer : chain + ", " + peer);
       if (!outgoing.contains(X_FORWARDED_PROTO)) {
         outgoing.set(X_FORWARDED_PROTO, request.scheme());
@@ -73,7 +78,7 @@ public final class ForwardedHeaders {
       if (!outgoing.contains(X_FORWARDED_HOST) && request.authority() != null) {
         outgoing.set(X_FORWARDED_HOST, request.authority().toString());
       }
-      String forwarded = String.join(", ", request.headers().getAll(FORWARDED));
+      String forwarded = joined(request.headers(), FORWARDED);
       String element = forwardedElement(request, peer);
       outgoing.set(FORWARDED, forwarded.isBlank() ? element : forwarded + ", " + element);
     } else {
@@ -94,11 +99,22 @@ public final class ForwardedHeaders {
   }
 
   private void appendVia(MultiMap headers, HttpVersion version) {
-    String protocol =
-        version == HttpVersion.HTTP_2 ? "2" : version == HttpVersion.HTTP_1_0 ? "1.0" : "1.1";
-    String existing = String.join(", ", headers.getAll(VIA));
-    String hop = protocol + " " + instance;
+    String hop =
+        version == HttpVersion.HTTP_2
+            ? viaHttp2
+            : version == HttpVersion.HTTP_1_0 ? viaHttp10 : viaHttp11;
+    String existing = joined(headers, VIA);
     headers.set(VIA, existing.isBlank() ? hop : existing + ", " + hop);
+  }
+
+  /** All values of {@code name} joined by commas; without a list unless there are several. */
+  private static String joined(MultiMap headers, String name) {
+    String first = headers.get(name);
+    if (first == null) {
+      return "";
+    }
+    List<String> all = headers.getAll(name);
+    return all.size() == 1 ? first : String.join(", ", all);
   }
 
   private static String forwardedElement(HttpServerRequest request, String peer) {
