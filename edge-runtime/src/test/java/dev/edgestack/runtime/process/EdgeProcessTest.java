@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -88,6 +89,19 @@ class EdgeProcessTest {
       request.headers(headers);
     }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void usesTheNativeTransportWhereNettyShipsItAndNioElsewhere() throws Exception {
+    start("");
+    var vertx = running.context().vertx();
+    boolean linuxX64 =
+        System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")
+            && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    assertThat(vertx.isNativeTransportEnabled())
+        .as("native transport (unavailable because: %s)", vertx.unavailableNativeTransportCause())
+        .isEqualTo(linuxX64);
+    assertThat(get(running.adminPort(), "/health/live").statusCode()).isEqualTo(200);
   }
 
   @Test
