@@ -50,10 +50,11 @@ record BearerCredentials(Kind kind, Optional<String> token) {
     while (tokenStart < value.length() && value.charAt(tokenStart) == ' ') {
       tokenStart++;
     }
-    if (schemeEnd == 0
-        || tokenStart == schemeEnd
-        || tokenStart == value.length()
-        || containsWhitespace(value, tokenStart)) {
+    boolean bearer = schemeEnd == 6 && value.regionMatches(true, 0, "bearer", 0, 6);
+    // Whitespace after the token's start makes a bearer header malformed and another scheme's
+    // header another scheme either way, so the b64token check below, which refuses whitespace,
+    // is the only pass over the token.
+    if (schemeEnd == 0 || tokenStart == schemeEnd || tokenStart == value.length()) {
       boolean bearerOnly = value.equalsIgnoreCase("bearer");
       return new BearerCredentials(
           bearerOnly || value.regionMatches(true, 0, "bearer ", 0, 7)
@@ -61,7 +62,7 @@ record BearerCredentials(Kind kind, Optional<String> token) {
               : Kind.OTHER_SCHEME,
           Optional.empty());
     }
-    if (schemeEnd != 6 || !value.regionMatches(true, 0, "bearer", 0, 6)) {
+    if (!bearer) {
       return new BearerCredentials(Kind.OTHER_SCHEME, Optional.empty());
     }
     String token = value.substring(tokenStart);
@@ -73,17 +74,6 @@ record BearerCredentials(Kind kind, Optional<String> token) {
 
   private static boolean isSchemeChar(char c) {
     return isAlphaNumeric(c) || SCHEME_SYMBOLS.indexOf(c) >= 0;
-  }
-
-  /** As the regex {@code \\S}: space, tab, line feed, vertical tab, form feed, carriage return. */
-  private static boolean containsWhitespace(String value, int from) {
-    for (int i = from; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static boolean isB64Token(String token) {

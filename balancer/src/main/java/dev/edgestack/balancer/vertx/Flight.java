@@ -23,7 +23,8 @@ final class Flight {
   final long hash;
   final long deadline;
   final Set<Endpoint> tried = new HashSet<>();
-  final List<String> decisions = new ArrayList<>(1);
+  // Only for pools with a debug header: made on first use.
+  private List<String> decisions;
   int attempts;
   int budgetedRetries;
   boolean responseStarted;
@@ -43,5 +44,13 @@ final class Flight {
     this.hasBody = hasBody;
     this.hash = hash;
     this.deadline = deadline;
+  }
+
+  /** Why each candidate was picked, for the debug header. */
+  List<String> decisions() {
+    if (decisions == null) {
+      decisions = new ArrayList<>(1);
+    }
+    return decisions;
   }
 }

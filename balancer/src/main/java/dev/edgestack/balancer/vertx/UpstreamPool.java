@@ -276,7 +276,8 @@ public final class UpstreamPool {
     }
     long delay = Math.max(1, TimeUnit.NANOSECONDS.toMillis(flight.deadline - System.nanoTime()));
     long timer = vertx.setTimer(delay, id -> expire(flight));
-    return result.andThen(done -> vertx.cancelTimer(timer));
+    result.onComplete(done -> vertx.cancelTimer(timer));
+    return result;
   }
 
   /** The caller's deadline passed: the attempt on the wire (if any) goes, and no other follows. */
@@ -343,19 +344,22 @@ public final class UpstreamPool {
                         + ": "
                         + ConfigNode.spelling(config.strategy())
                         + "; "
-                        + String.join("; ", flight.decisions)));
+                        + String.join("; ", flight.decisions())));
   }
 
   private <T> Future<T> run(Flight flight, AttemptBody<T> body) {
     budget.requestStarted();
-    return attempt(flight, body)
-        .andThen(
-            done -> {
-              budget.requestFinished();
-              for (int i = 0; i < flight.budgetedRetries; i++) {
-                budget.retryFinished();
-              }
-            });
+    Future<T> result = attempt(flight, body);
+    // Registered first, so it runs before the caller's own handlers, as andThen would, without
+    // another Future per request.
+    result.onComplete(
+        done -> {
+          budget.requestFinished();
+          for (int i = 0; i < flight.budgetedRetries; i++) {
+            budget.retryFinished();
+          }
+        });
+    return result;
   }
 
   private <T> Future<T> attempt(Flight flight, AttemptBody<T> body) {
@@ -522,7 +526,7 @@ public final class UpstreamPool {
 
   private Admission admit(Flight flight) {
     return admit(
-        flight.tried, flight.hash, config.debugHeader().isPresent() ? flight.decisions : null);
+        flight.tried, flight.hash, config.debugHeader().isPresent() ? flight.decisions() : null);
   }
 
   /**
