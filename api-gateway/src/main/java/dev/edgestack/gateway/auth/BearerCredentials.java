@@ -12,8 +12,8 @@ record BearerCredentials(Kind kind, Optional<String> token) {
   // Read by hand rather than by regexes: this runs on every authenticated request. The header is
   // "scheme 1*SP credentials": a tchar scheme, spaces, then no whitespace to the end; the token is
   // RFC 6750's b64token, 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
-  private static final String SCHEME_SYMBOLS = "!#$%&'*+.^_`|~-";
-  private static final String TOKEN_SYMBOLS = "-._~+/";
+  private static final boolean[] SCHEME_CHARS = asciiTable("!#$%&'*+.^_`|~-");
+  private static final boolean[] TOKEN_CHARS = asciiTable("-._~+/");
 
   /** The outcomes of reading the header. */
   enum Kind {
@@ -72,8 +72,20 @@ record BearerCredentials(Kind kind, Optional<String> token) {
     return new BearerCredentials(Kind.PRESENT, Optional.of(token));
   }
 
+  /** ASCII letters, digits and {@code symbols}, as a table: one load per character. */
+  private static boolean[] asciiTable(String symbols) {
+    boolean[] table = new boolean[128];
+    for (char c = 0; c < 128; c++) {
+      table[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+    for (char c : symbols.toCharArray()) {
+      table[c] = true;
+    }
+    return table;
+  }
+
   private static boolean isSchemeChar(char c) {
-    return isAlphaNumeric(c) || SCHEME_SYMBOLS.indexOf(c) >= 0;
+    return c < 128 && SCHEME_CHARS[c];
   }
 
   private static boolean isB64Token(String token) {
@@ -86,14 +98,10 @@ record BearerCredentials(Kind kind, Optional<String> token) {
     }
     for (int i = 0; i < end; i++) {
       char c = token.charAt(i);
-      if (!isAlphaNumeric(c) && TOKEN_SYMBOLS.indexOf(c) < 0) {
+      if (c >= 128 || !TOKEN_CHARS[c]) {
         return false;
       }
     }
     return true;
-  }
-
-  private static boolean isAlphaNumeric(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
   }
 }

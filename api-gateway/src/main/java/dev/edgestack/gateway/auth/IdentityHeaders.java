@@ -60,7 +60,8 @@ public final class IdentityHeaders {
     identity.ifPresent(
         id -> {
           headers.set(SUBJECT, id.subject());
-          headers.set(SCOPES, String.join(" ", id.scopes()));
+          List<String> scopes = id.scopes();
+          headers.set(SCOPES, scopes.size() == 1 ? scopes.get(0) : String.join(" ", scopes));
           id.client().ifPresent(client -> headers.set(CLIENT, client));
         });
   }

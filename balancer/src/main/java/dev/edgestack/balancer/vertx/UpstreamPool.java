@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -70,6 +71,8 @@ public final class UpstreamPool {
   private final ForwardedHeaders forwarded;
   private final List<Long> timers = new ArrayList<>();
   private final DnsMembership dns;
+  // "pool/host:port" per endpoint for the access log, built once rather than per attempt.
+  private final Map<Endpoint, String> upstreamNames = new ConcurrentHashMap<>();
 
   private UpstreamPool(EdgeContext context, PoolConfig config) {
     this.vertx = context.vertx();
@@ -211,6 +214,7 @@ public final class UpstreamPool {
       outliers.forget(endpoint);
       meters.forget(endpoint);
       outcomes.forget(endpoint);
+      upstreamNames.remove(endpoint);
     }
     return removed;
   }
@@ -421,7 +425,11 @@ public final class UpstreamPool {
         // Bounds only the wait for a pooled connection; the TCP connect has its own timeout.
         .setConnectTimeout(remainingMillis)
         .setIdleTimeout(idle);
-    flight.exchange.upstream(pool.name() + "/" + endpoint.address());
+    String upstreamName = upstreamNames.get(endpoint);
+    if (upstreamName == null) {
+      upstreamName = upstreamNames.computeIfAbsent(endpoint, e -> pool.name() + "/" + e.address());
+    }
+    flight.exchange.upstream(upstreamName);
     Attempt attempt = new Attempt(endpoint, System.nanoTime(), outcomes);
     return client
         .request(options)
