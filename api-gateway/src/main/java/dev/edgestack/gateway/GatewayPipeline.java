@@ -21,6 +21,7 @@ import dev.edgestack.runtime.process.EdgeContext;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.Function;
 
 /**
  * The gateway's request pipeline, assembled in {@link #handle} in reading order: begin the
@@ -68,31 +69,59 @@ final class GatewayPipeline {
 
   void handle(HttpServerRequest request) {
     Exchange exchange = Exchange.begin(request, context.accessLog());
-    // The body stays unread until the proxy streams it: every step below is asynchronous.
+    // The body stays unread until the proxy streams it: every step below may be asynchronous.
     request.pause();
     Future<GatewayRequest> matched =
-        routes
-            .match(RequestView.of(request))
-            .map(match -> GatewayRequest.matched(exchange, match))
-            .map(this::stripIdentityHeaders)
-            .map(this::editResponseHeaders);
-    matched
-        .compose(
+        then(
+            routes.match(RequestView.of(request)),
+            match ->
+                Future.succeededFuture(
+                    editResponseHeaders(
+                        stripIdentityHeaders(GatewayRequest.matched(exchange, match)))));
+    Future<Void> answered =
+        then(
+            matched,
             matchedRequest ->
                 matchedRequest.match().preflight()
                     ? Cors.answerPreflight(exchange, matchedRequest.route().rules().cors().get())
-                    : BodyLimit.check(matchedRequest)
-                        .compose(this::authenticate)
-                        .compose(this::authorize)
-                        .compose(this::rateLimit)
-                        .map(this::editRequestHeaders)
-                        .compose(this::proxyOrCompose))
-        .onFailure(error -> fail(exchange, error))
-        .onComplete(
-            done ->
-                metrics.record(
-                    matched.succeeded() ? matched.result().route().id() : RouteMetrics.UNMATCHED,
-                    exchange));
+                    : checkAndForward(matchedRequest));
+    answered.onComplete(
+        done -> {
+          if (done.failed()) {
+            fail(exchange, done.cause());
+          }
+          metrics.record(
+              matched.succeeded() ? matched.result().route().id() : RouteMetrics.UNMATCHED,
+              exchange);
+        });
+  }
+
+  private Future<Void> checkAndForward(GatewayRequest request) {
+    Future<GatewayRequest> checked = BodyLimit.check(request);
+    checked = then(checked, this::authenticate);
+    checked = then(checked, this::authorize);
+    checked = then(checked, this::rateLimit);
+    return then(checked, admitted -> proxyOrCompose(editRequestHeaders(admitted)));
+  }
+
+  /**
+   * {@code previous.compose(next)}, but a step that is already done (a cached token, a match, a
+   * local rate-limit decision) goes on at once, without the futures and dispatch of a composition.
+   */
+  private static <T, U> Future<U> then(Future<T> previous, Function<T, Future<U>> next) {
+    if (!previous.succeeded()) {
+      return previous.compose(next);
+    }
+    try {
+      return next.apply(previous.result());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** {@code previous.map(next)}, applied at once when {@code previous} is already done. */
+  private static <T, U> Future<U> map(Future<T> previous, Function<T, U> next) {
+    return then(previous, result -> Future.succeededFuture(next.apply(result)));
   }
 
   private GatewayRequest stripIdentityHeaders(GatewayRequest request) {
@@ -130,13 +159,12 @@ final class GatewayPipeline {
   }
 
   private Future<GatewayRequest> authenticate(GatewayRequest request) {
-    return authenticator
-        .authenticate(request.route(), request.request())
-        .map(request::withIdentity);
+    return map(
+        authenticator.authenticate(request.route(), request.request()), request::withIdentity);
   }
 
   private Future<GatewayRequest> authorize(GatewayRequest request) {
-    return authorizer.authorize(request.route(), request.identity()).map(request::withIdentity);
+    return map(authorizer.authorize(request.route(), request.identity()), request::withIdentity);
   }
 
   private Future<GatewayRequest> rateLimit(GatewayRequest request) {
@@ -144,8 +172,8 @@ final class GatewayPipeline {
       return Future.succeededFuture(request);
     }
     String clientAddress = context.forwarded().clientAddress(request.request());
-    return rateLimiter
-        .admit(
+    return map(
+        rateLimiter.admit(
             request.route().rateLimits(),
             key ->
                 RateLimitKeys.of(
@@ -153,12 +181,14 @@ final class GatewayPipeline {
                     clientAddress,
                     request.identity(),
                     request.route().id(),
-                    request.request().headers()))
-        .map(request::withLimits);
+                    request.request().headers())),
+        request::withLimits);
   }
 
   private Future<Void> proxyOrCompose(GatewayRequest request) {
-    RateLimitHeaders.apply(request.limits(), request.request().response().headers());
+    if (!request.limits().isEmpty()) {
+      RateLimitHeaders.apply(request.limits(), request.request().response().headers());
+    }
     RouteTarget target = request.route().target();
     if (target instanceof RouteTarget.Compose compose) {
       return composer.compose(

@@ -349,24 +349,19 @@ class Http1RelayTest {
             .compose(HttpClientResponse::body)
             .await(10, TimeUnit.SECONDS)
             .toString();
-    String local = "local=\"127.0.0.1:" + edge.httpPort() + "\"";
     assertThat(metrics.lines())
         .anySatisfy(
             line ->
                 assertThat(line)
                     .startsWith("vertx_http_server_requests_total{")
-                    .contains("code=\"200\"", local, "method=\"GET\"", "role=\"edge-lb\"")
+                    .contains("code=\"200\"", "method=\"GET\"", "role=\"edge-lb\"")
                     .endsWith(" 2.0"))
         .anySatisfy(
             line ->
                 assertThat(line)
                     .startsWith("vertx_http_server_response_time_seconds_count{")
-                    .contains(local))
-        .anySatisfy(
-            line ->
-                assertThat(line)
-                    .startsWith("vertx_http_server_active_connections{")
-                    .contains(local));
+                    .contains("code=\"200\"")
+                    .endsWith(" 2"));
   }
 
   @Test

@@ -26,25 +26,33 @@ public final class AuthMetrics {
     }
   }
 
+  private static final Outcome[] OUTCOMES = Outcome.values();
+
   private final MeterRegistry registry;
-  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  // By route, then by method: both are strings of the config, so no key is built per request.
+  private final Map<String, Map<String, Counter[]>> counters = new ConcurrentHashMap<>();
 
   public AuthMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   void record(String route, String method, Outcome outcome) {
-    String key = route + '\n' + method + '\n' + outcome;
-    counters
-        .computeIfAbsent(
-            key,
-            ignored ->
-                Counter.builder("edge_gateway_auth")
-                    .description("Authentication and authorization decisions")
-                    .tag("route", route)
-                    .tag("method", method)
-                    .tag("outcome", outcome.tag())
-                    .register(registry))
-        .increment();
+    Counter[] byOutcome =
+        counters
+            .computeIfAbsent(route, ignored -> new ConcurrentHashMap<>())
+            .computeIfAbsent(method, ignored -> new Counter[OUTCOMES.length]);
+    Counter counter = byOutcome[outcome.ordinal()];
+    if (counter == null) {
+      // Racing threads register the same meter; the registry hands both the same counter.
+      counter =
+          Counter.builder("edge_gateway_auth")
+              .description("Authentication and authorization decisions")
+              .tag("route", route)
+              .tag("method", method)
+              .tag("outcome", outcome.tag())
+              .register(registry);
+      byOutcome[outcome.ordinal()] = counter;
+    }
+    counter.increment();
   }
 }

@@ -9,6 +9,7 @@ import dev.edgestack.runtime.failure.FailureKind;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,6 +23,8 @@ import java.util.Optional;
  */
 public final class Authenticator {
   private static final String QUERY_TOKEN = "access_token";
+  private static final String[] SPELLINGS =
+      Arrays.stream(AuthMode.values()).map(ConfigNode::spelling).toArray(String[]::new);
 
   private final Optional<TrustedIssuers> verifier;
   private final Optional<ApiKeys> apiKeys;
@@ -44,7 +47,7 @@ public final class Authenticator {
     if (mode == AuthMode.NONE) {
       return Future.succeededFuture(Optional.empty());
     }
-    String method = ConfigNode.spelling(mode);
+    String method = SPELLINGS[mode.ordinal()];
     if ((mode.acceptsJwt() && verifier.isEmpty()) || (mode.acceptsApiKey() && apiKeys.isEmpty())) {
       // Config validation forbids this; answering 500 beats letting the request through.
       return Future.failedFuture(
@@ -54,7 +57,8 @@ public final class Authenticator {
     List<String> keyValues = apiKeys.map(keys -> headers.getAll(keys.header())).orElse(List.of());
     apiKeys.ifPresent(keys -> headers.remove(keys.header()));
     BearerCredentials bearer = BearerCredentials.from(headers);
-    boolean hasQueryToken = request.params().contains(QUERY_TOKEN);
+    boolean hasQueryToken =
+        mayHaveQueryToken(request.query()) && request.params().contains(QUERY_TOKEN);
 
     if (bearer.kind() == BearerCredentials.Kind.DUPLICATE || keyValues.size() > 1) {
       return fail(
@@ -106,21 +110,36 @@ public final class Authenticator {
               Identity.JWT,
               Outcome.INVALID,
               unauthenticated("Malformed bearer token", Optional.of("malformed token")));
-      case PRESENT ->
-          verifier
-              .get()
-              .verify(credentials.token().orElseThrow())
-              .<Optional<Identity>>map(Optional::of)
-              .onFailure(
-                  error ->
-                      metrics.record(
-                          route.id(),
-                          Identity.JWT,
-                          error instanceof EdgeFailure failure
-                                  && failure.kind() == FailureKind.UNAVAILABLE
-                              ? Outcome.UNAVAILABLE
-                              : Outcome.INVALID));
+      case PRESENT -> verified(route, verifier.get().verify(credentials.token().orElseThrow()));
     };
+  }
+
+  private Future<Optional<Identity>> verified(RouteConfig route, Future<Identity> verification) {
+    if (verification.succeeded()) {
+      // A cached token: no further futures for what is already known.
+      return Future.succeededFuture(Optional.of(verification.result()));
+    }
+    return verification
+        .<Optional<Identity>>map(Optional::of)
+        .onFailure(
+            error ->
+                metrics.record(
+                    route.id(),
+                    Identity.JWT,
+                    error instanceof EdgeFailure failure
+                            && failure.kind() == FailureKind.UNAVAILABLE
+                        ? Outcome.UNAVAILABLE
+                        : Outcome.INVALID));
+  }
+
+  /**
+   * Whether the query may name {@code access_token}: without a query, or with one that spells no
+   * part of it even percent-encoded, the parameters need not be decoded.
+   */
+  private static boolean mayHaveQueryToken(String query) {
+    return query != null
+        && !query.isEmpty()
+        && (query.contains(QUERY_TOKEN) || query.indexOf('%') >= 0);
   }
 
   private Future<Optional<Identity>> apiKey(RouteConfig route, String key) {

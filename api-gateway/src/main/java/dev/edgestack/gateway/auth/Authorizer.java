@@ -28,11 +28,14 @@ public final class Authorizer {
     }
     String method = identity.map(Identity::method).orElse("none");
     if (identity.isPresent() && scopesGranted(route, identity.get())) {
+      Map<String, String> claims = route.access().claims();
       Optional<String> missingClaim =
-          route.access().claims().entrySet().stream()
-              .filter(claim -> !identity.get().hasClaim(claim.getKey(), claim.getValue()))
-              .map(Map.Entry::getKey)
-              .findFirst();
+          claims.isEmpty()
+              ? Optional.empty()
+              : claims.entrySet().stream()
+                  .filter(claim -> !identity.get().hasClaim(claim.getKey(), claim.getValue()))
+                  .map(Map.Entry::getKey)
+                  .findFirst();
       if (missingClaim.isEmpty()) {
         metrics.record(route.id(), method, Outcome.ALLOWED);
         return Future.succeededFuture(identity);

@@ -3,15 +3,17 @@ package dev.edgestack.gateway.auth;
 import io.vertx.core.MultiMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What the {@code Authorization} header of a request holds: exactly one {@code Bearer} token
  * (scheme case-insensitive, RFC 6750 {@code b64token} syntax), or why not.
  */
 record BearerCredentials(Kind kind, Optional<String> token) {
-  private static final Pattern HEADER = Pattern.compile("([A-Za-z0-9!#$%&'*+.^_`|~-]+) +(\\S+)");
-  private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
+  // Read by hand rather than by regexes: this runs on every authenticated request. The header is
+  // "scheme 1*SP credentials": a tchar scheme, spaces, then no whitespace to the end; the token is
+  // RFC 6750's b64token, 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+  private static final boolean[] SCHEME_CHARS = asciiTable("!#$%&'*+.^_`|~-");
+  private static final boolean[] TOKEN_CHARS = asciiTable("-._~+/");
 
   /** The outcomes of reading the header. */
   enum Kind {
@@ -25,22 +27,34 @@ record BearerCredentials(Kind kind, Optional<String> token) {
 
   /** A token taken from elsewhere than the header (a route's query parameter). */
   static BearerCredentials ofToken(String token) {
-    return B64TOKEN.matcher(token).matches()
+    return isB64Token(token)
         ? new BearerCredentials(Kind.PRESENT, Optional.of(token))
         : new BearerCredentials(Kind.MALFORMED, Optional.empty());
   }
 
   static BearerCredentials from(MultiMap headers) {
-    List<String> values = headers.getAll("Authorization");
-    if (values.isEmpty()) {
+    String first = headers.get("Authorization");
+    if (first == null) {
       return new BearerCredentials(Kind.MISSING, Optional.empty());
     }
+    List<String> values = headers.getAll("Authorization");
     if (values.size() > 1) {
       return new BearerCredentials(Kind.DUPLICATE, Optional.empty());
     }
-    String value = values.get(0).trim();
-    var matcher = HEADER.matcher(value);
-    if (!matcher.matches()) {
+    String value = first.trim();
+    int schemeEnd = 0;
+    while (schemeEnd < value.length() && isSchemeChar(value.charAt(schemeEnd))) {
+      schemeEnd++;
+    }
+    int tokenStart = schemeEnd;
+    while (tokenStart < value.length() && value.charAt(tokenStart) == ' ') {
+      tokenStart++;
+    }
+    boolean bearer = schemeEnd == 6 && value.regionMatches(true, 0, "bearer", 0, 6);
+    // Whitespace after the token's start makes a bearer header malformed and another scheme's
+    // header another scheme either way, so the b64token check below, which refuses whitespace,
+    // is the only pass over the token.
+    if (schemeEnd == 0 || tokenStart == schemeEnd || tokenStart == value.length()) {
       boolean bearerOnly = value.equalsIgnoreCase("bearer");
       return new BearerCredentials(
           bearerOnly || value.regionMatches(true, 0, "bearer ", 0, 7)
@@ -48,13 +62,46 @@ record BearerCredentials(Kind kind, Optional<String> token) {
               : Kind.OTHER_SCHEME,
           Optional.empty());
     }
-    if (!matcher.group(1).equalsIgnoreCase("bearer")) {
+    if (!bearer) {
       return new BearerCredentials(Kind.OTHER_SCHEME, Optional.empty());
     }
-    String token = matcher.group(2);
-    if (!B64TOKEN.matcher(token).matches()) {
+    String token = value.substring(tokenStart);
+    if (!isB64Token(token)) {
       return new BearerCredentials(Kind.MALFORMED, Optional.empty());
     }
     return new BearerCredentials(Kind.PRESENT, Optional.of(token));
+  }
+
+  /** ASCII letters, digits and {@code symbols}, as a table: one load per character. */
+  private static boolean[] asciiTable(String symbols) {
+    boolean[] table = new boolean[128];
+    for (char c = 0; c < 128; c++) {
+      table[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+    }
+    for (char c : symbols.toCharArray()) {
+      table[c] = true;
+    }
+    return table;
+  }
+
+  private static boolean isSchemeChar(char c) {
+    return c < 128 && SCHEME_CHARS[c];
+  }
+
+  private static boolean isB64Token(String token) {
+    int end = token.length();
+    while (end > 0 && token.charAt(end - 1) == '=') {
+      end--;
+    }
+    if (end == 0) {
+      return false;
+    }
+    for (int i = 0; i < end; i++) {
+      char c = token.charAt(i);
+      if (c >= 128 || !TOKEN_CHARS[c]) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -3,7 +3,7 @@ package dev.edgestack.gateway.auth;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,13 +24,34 @@ public final class IdentityHeaders {
 
   /** Removes every {@code X-Auth-*} header, whatever its case or its use of underscores. */
   public static void strip(MultiMap headers) {
-    List<String> names = new ArrayList<>();
-    for (String name : headers.names()) {
-      if (name.toLowerCase(Locale.ROOT).replace('_', '-').startsWith(PREFIX)) {
-        names.add(name);
+    // On the data path twice per request: no lower-cased copies, and a list only when needed.
+    List<String> names = null;
+    for (Map.Entry<String, String> header : headers) {
+      if (isIdentityHeader(header.getKey())) {
+        if (names == null) {
+          names = new ArrayList<>(2);
+        }
+        names.add(header.getKey());
       }
     }
-    names.forEach(headers::remove);
+    if (names != null) {
+      names.forEach(headers::remove);
+    }
+  }
+
+  /** Whether {@code name} starts with {@code x-auth-}, in any case, '_' counting as '-'. */
+  static boolean isIdentityHeader(String name) {
+    if (name.length() < PREFIX.length()) {
+      return false;
+    }
+    for (int i = 0; i < PREFIX.length(); i++) {
+      char c = name.charAt(i);
+      char expected = PREFIX.charAt(i);
+      if (expected == '-' ? c != '-' && c != '_' : Character.toLowerCase(c) != expected) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Replaces the identity headers of {@code headers} by those of {@code identity}, if any. */
@@ -39,7 +60,8 @@ public final class IdentityHeaders {
     identity.ifPresent(
         id -> {
           headers.set(SUBJECT, id.subject());
-          headers.set(SCOPES, String.join(" ", id.scopes()));
+          List<String> scopes = id.scopes();
+          headers.set(SCOPES, scopes.size() == 1 ? scopes.get(0) : String.join(" ", scopes));
           id.client().ifPresent(client -> headers.set(CLIENT, client));
         });
   }

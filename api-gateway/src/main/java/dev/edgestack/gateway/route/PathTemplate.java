@@ -121,41 +121,65 @@ public final class PathTemplate {
     if (rawPath == null || !rawPath.startsWith("/")) {
       return Optional.empty();
     }
+    // Walks the path in place: every route is tried on every request until one matches, so a
+    // path that does not match allocates nothing.
     String remainder = null;
-    String fixed = rawPath;
+    int end = rawPath.length();
     if (prefix) {
-      int end = segmentsEnd(rawPath);
+      end = segmentsEnd(rawPath);
       if (end < 0) {
         return Optional.empty();
       }
-      fixed = rawPath.substring(0, end);
       remainder = end == rawPath.length() ? "" : rawPath.substring(end + 1);
-      if (fixed.isEmpty()) {
-        fixed = "/";
+    }
+    if (segments.isEmpty()) {
+      // The fixed part must be "/" (or, before a prefix's remainder, nothing).
+      return end <= 1 ? Optional.of(values(remainder, null)) : Optional.empty();
+    }
+    String[] variableValues = null;
+    int start = 1;
+    for (int i = 0; i < segments.size(); i++) {
+      boolean last = i == segments.size() - 1;
+      int slash = rawPath.indexOf('/', start);
+      int segmentEnd = last ? end : slash;
+      if (last ? slash >= 0 && slash < end : slash < 0 || slash >= end) {
+        return Optional.empty();
       }
+      String segment = segments.get(i);
+      if (variableAt.get(i)) {
+        if (segmentEnd == start) {
+          return Optional.empty();
+        }
+        if (variableValues == null) {
+          variableValues = new String[segments.size()];
+        }
+        variableValues[i] = rawPath.substring(start, segmentEnd);
+      } else if (segmentEnd - start != segment.length()
+          || !rawPath.regionMatches(start, segment, 0, segment.length())) {
+        return Optional.empty();
+      }
+      start = segmentEnd + 1;
+    }
+    return Optional.of(values(remainder, variableValues));
+  }
+
+  /** The remainder (first, when there is one) and the variables' values in path order. */
+  private Map<String, String> values(String remainder, String[] variableValues) {
+    if (remainder == null && variableValues == null) {
+      return Map.of();
     }
     Map<String, String> values = new LinkedHashMap<>();
     if (remainder != null) {
       values.put(REMAINDER, remainder);
     }
-    if (segments.isEmpty()) {
-      return fixed.equals("/") ? Optional.of(values) : Optional.empty();
-    }
-    String[] parts = fixed.substring(1).split("/", -1);
-    if (parts.length != segments.size()) {
-      return Optional.empty();
-    }
-    for (int i = 0; i < parts.length; i++) {
-      if (variableAt.get(i)) {
-        if (parts[i].isEmpty()) {
-          return Optional.empty();
+    if (variableValues != null) {
+      for (int i = 0; i < variableValues.length; i++) {
+        if (variableValues[i] != null) {
+          values.put(segments.get(i), variableValues[i]);
         }
-        values.put(segments.get(i), parts[i]);
-      } else if (!segments.get(i).equals(parts[i])) {
-        return Optional.empty();
       }
     }
-    return Optional.of(values);
+    return values;
   }
 
   /**

@@ -75,7 +75,7 @@ public final class RouteTable {
   }
 
   private Future<RouteMatch> match(RequestView request, boolean preflight) {
-    Set<String> allowed = new TreeSet<>();
+    Set<String> allowed = null;
     for (RouteConfig route : routes) {
       if (preflight && route.rules().cors().isEmpty()) {
         continue;
@@ -85,8 +85,16 @@ public final class RouteTable {
         continue;
       }
       if (!route.methods().contains(request.method())) {
-        route.methods().forEach(m -> allowed.add(m.name()));
+        if (allowed == null) {
+          allowed = new TreeSet<>();
+        }
+        for (HttpMethod method : route.methods()) {
+          allowed.add(method.name());
+        }
         continue;
+      }
+      if (values.get().isEmpty()) {
+        return Future.succeededFuture(new RouteMatch(route, Map.of(), preflight));
       }
       Map<String, String> decoded = new LinkedHashMap<>();
       for (Map.Entry<String, String> value : values.get().entrySet()) {
@@ -104,13 +112,13 @@ public final class RouteTable {
       }
       return Future.succeededFuture(new RouteMatch(route, decoded, preflight));
     }
-    if (preflight && !allowed.isEmpty()) {
+    if (preflight && allowed != null) {
       return Future.failedFuture(
           EdgeFailure.of(
               FailureKind.FORBIDDEN,
               "CORS preflight: method " + request.method() + " is not allowed here"));
     }
-    if (!allowed.isEmpty()) {
+    if (allowed != null) {
       return Future.failedFuture(
           EdgeFailure.of(
                   FailureKind.METHOD_NOT_ALLOWED, "Method " + request.method() + " is not allowed")

@@ -21,6 +21,11 @@ class BearerCredentialsTest {
           Bearer a b              | MALFORMED
           Bearer a,b              | MALFORMED
           Bearer abc"def          | MALFORMED
+          Basic a b               | OTHER_SCHEME
+          Bear(er abc             | OTHER_SCHEME
+          Bearer abc==            | PRESENT
+          Bearer ===              | MALFORMED
+          Bearer a=b              | MALFORMED
           """)
   void readsOneAuthorizationHeader(String value, BearerCredentials.Kind kind) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", value);

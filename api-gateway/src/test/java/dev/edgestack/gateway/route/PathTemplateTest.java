@@ -26,6 +26,21 @@ class PathTemplateTest {
   }
 
   @Test
+  void aPrefixTemplateCapturesTheRemainderAfterItsSegments() {
+    PathTemplate template = PathTemplate.parse("/api/{id}/**");
+    assertThat(template.match("/api/x")).contains(Map.of("id", "x", "**", ""));
+    assertThat(template.match("/api/x/")).contains(Map.of("id", "x", "**", ""));
+    assertThat(template.match("/api/x/a/b")).contains(Map.of("id", "x", "**", "a/b"));
+    assertThat(template.match("/api")).isEmpty();
+    assertThat(template.match("/apix/y")).isEmpty();
+    assertThat(template.match("/api//a")).isEmpty();
+    PathTemplate all = PathTemplate.parse("/**");
+    assertThat(all.match("/")).contains(Map.of("**", ""));
+    assertThat(all.match("/a/b")).contains(Map.of("**", "a/b"));
+    assertThat(all.match("a/b")).isEmpty();
+  }
+
+  @Test
   void matchesLiteralTemplatesExactly() {
     PathTemplate rates = PathTemplate.parse("/api/rates");
     assertThat(rates.match("/api/rates")).contains(Map.of());

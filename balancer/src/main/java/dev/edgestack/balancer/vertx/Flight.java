@@ -3,12 +3,14 @@ package dev.edgestack.balancer.vertx;
 import dev.edgestack.balancer.Endpoint;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.http.Exchange;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One request's way through a pool: what was tried, until when, what the debug header will say, and
@@ -21,7 +23,8 @@ final class Flight {
   final long hash;
   final long deadline;
   final Set<Endpoint> tried = new HashSet<>();
-  final List<String> decisions = new ArrayList<>(1);
+  // Only for pools with a debug header: made on first use.
+  private List<String> decisions;
   int attempts;
   int budgetedRetries;
   boolean responseStarted;
@@ -32,6 +35,8 @@ final class Flight {
   long maxBodyBytes = -1;
   boolean expired;
   boolean bodyTooLarge;
+  // For relayed requests: the caller's edits, applied to each attempt's copy of the headers.
+  Consumer<MultiMap> editHeaders = headers -> {};
 
   Flight(Exchange exchange, RequestOptions options, boolean hasBody, long hash, long deadline) {
     this.exchange = exchange;
@@ -39,5 +44,13 @@ final class Flight {
     this.hasBody = hasBody;
     this.hash = hash;
     this.deadline = deadline;
+  }
+
+  /** Why each candidate was picked, for the debug header. */
+  List<String> decisions() {
+    if (decisions == null) {
+      decisions = new ArrayList<>(1);
+    }
+    return decisions;
   }
 }

@@ -18,6 +18,8 @@ final class HopByHopHeaders {
     "proxy-authorization"
   };
 
+  private static final List<String> CLOSE = List.of("close");
+
   private HopByHopHeaders() {}
 
   /**
@@ -45,6 +47,16 @@ final class HopByHopHeaders {
   }
 
   private static List<String> tokens(List<String> connection) {
+    if (connection.size() == 1) {
+      // The usual values, read without splitting: "keep-alive" is on the fixed list already.
+      String only = connection.get(0).trim();
+      if (only.equalsIgnoreCase("keep-alive")) {
+        return List.of();
+      }
+      if (only.equalsIgnoreCase("close")) {
+        return CLOSE;
+      }
+    }
     List<String> tokens = new ArrayList<>();
     for (String value : connection) {
       for (String token : value.split(",")) {

@@ -10,6 +10,7 @@ import dev.edgestack.runtime.http.AccessLog;
 import dev.edgestack.runtime.http.Exchange;
 import dev.edgestack.runtime.http.ForwardedHeaders;
 import dev.edgestack.runtime.http.Ids;
+import dev.edgestack.runtime.http.ServerMetrics;
 import dev.edgestack.runtime.http.TraceContext;
 import dev.edgestack.runtime.listener.ListenerConfig;
 import dev.edgestack.runtime.process.DrainableServer;
@@ -100,7 +101,6 @@ public final class Http1Relay implements DrainableServer {
       };
   private volatile boolean draining;
   private volatile Channel server;
-  private volatile RelayMeters meters;
 
   private Http1Relay(
       EdgeContext context, ListenerConfig limits, Function<String, Optional<UpstreamPool>> router) {
@@ -147,9 +147,6 @@ public final class Http1Relay implements DrainableServer {
                 future -> {
                   if (future.isSuccess()) {
                     relay.server = future.channel();
-                    relay.meters =
-                        new RelayMeters(
-                            context.registry(), host + ":" + relay.actualPort(), relay.connections);
                     bound.complete(relay);
                   } else {
                     bound.fail(
@@ -517,6 +514,7 @@ public final class Http1Relay implements DrainableServer {
     final boolean hasBody;
     final boolean keepAlive;
     final ChunkedFraming chunkedBody;
+    final ServerMetrics.ByMethod served;
     long bodyRemaining;
     boolean bodyDone;
     List<ByteBuf> pendingBody;
@@ -563,6 +561,7 @@ public final class Http1Relay implements DrainableServer {
       this.chunkedBody = head.chunked ? new ChunkedFraming(limits.maxBodyBytes()) : null;
       this.bodyRemaining = head.chunked ? -1 : Math.max(0, head.contentLength);
       this.bodyDone = !hasBody;
+      this.served = accessLog.started(head.method);
     }
 
     void begin() {
@@ -1026,24 +1025,20 @@ public final class Http1Relay implements DrainableServer {
         }
       }
       head.buffer.release();
-      if (status > 0) {
-        meters.served(head.method, status, startNanos);
-      }
-      if (accessLog.enabled()) {
-        accessLog.write(
-            new AccessLog.Entry(
-                requestId,
-                trace.traceId(),
-                head.method,
-                path,
-                status,
-                startNanos,
-                bytesSent,
-                client.peer,
-                upstreamName,
-                failure,
-                aborted));
-      }
+      accessLog.write(
+          new AccessLog.Entry(
+              requestId,
+              trace.traceId(),
+              head.method,
+              path,
+              status,
+              startNanos,
+              bytesSent,
+              client.peer,
+              upstreamName,
+              failure,
+              aborted),
+          served);
     }
 
     private void releasePending() {

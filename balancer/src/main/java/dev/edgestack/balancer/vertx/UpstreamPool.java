@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -70,6 +71,8 @@ public final class UpstreamPool {
   private final ForwardedHeaders forwarded;
   private final List<Long> timers = new ArrayList<>();
   private final DnsMembership dns;
+  // "pool/host:port" per endpoint for the access log, built once rather than per attempt.
+  private final Map<Endpoint, String> upstreamNames = new ConcurrentHashMap<>();
 
   private UpstreamPool(EdgeContext context, PoolConfig config) {
     this.vertx = context.vertx();
@@ -211,6 +214,7 @@ public final class UpstreamPool {
       outliers.forget(endpoint);
       meters.forget(endpoint);
       outcomes.forget(endpoint);
+      upstreamNames.remove(endpoint);
     }
     return removed;
   }
@@ -255,13 +259,9 @@ public final class UpstreamPool {
       BodyRewrite rewrite) {
     HttpServerRequest request = exchange.request();
     request.pause();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    HopByHopHeaders.copyEndToEnd(request.headers(), headers);
-    headers.remove("Host");
-    decorate(exchange, headers);
-    editHeaders.accept(headers);
-    RequestOptions options =
-        new RequestOptions().setMethod(request.method()).setURI(uri).setHeaders(headers);
+    // No headers here: each attempt copies the client's straight into its own request (relay),
+    // instead of into a map that Vert.x would then copy again.
+    RequestOptions options = new RequestOptions().setMethod(request.method()).setURI(uri);
     Flight flight =
         new Flight(
             exchange,
@@ -273,13 +273,15 @@ public final class UpstreamPool {
                     config.requestTimeout().toNanos(),
                     limits.timeout().orElse(config.requestTimeout()).toNanos()));
     flight.maxBodyBytes = limits.maxBodyBytes().orElse(-1);
+    flight.editHeaders = editHeaders;
     Future<Void> result = run(flight, (out, attempt) -> relay(flight, out, attempt, rewrite));
     if (limits.timeout().isEmpty() || result.isComplete()) {
       return result;
     }
     long delay = Math.max(1, TimeUnit.NANOSECONDS.toMillis(flight.deadline - System.nanoTime()));
     long timer = vertx.setTimer(delay, id -> expire(flight));
-    return result.andThen(done -> vertx.cancelTimer(timer));
+    result.onComplete(done -> vertx.cancelTimer(timer));
+    return result;
   }
 
   /** The caller's deadline passed: the attempt on the wire (if any) goes, and no other follows. */
@@ -336,19 +338,22 @@ public final class UpstreamPool {
 
   /** The debug header's name and value for this request, when the pool has it on. */
   private Optional<Map.Entry<String, String>> debugHeader(Flight flight) {
-    return config.debugHeader().map(name -> Map.entry(name, debugValue(flight.decisions)));
+    return config.debugHeader().map(name -> Map.entry(name, debugValue(flight.decisions())));
   }
 
   private <T> Future<T> run(Flight flight, AttemptBody<T> body) {
     budget.requestStarted();
-    return attempt(flight, body)
-        .andThen(
-            done -> {
-              budget.requestFinished();
-              for (int i = 0; i < flight.budgetedRetries; i++) {
-                budget.retryFinished();
-              }
-            });
+    Future<T> result = attempt(flight, body);
+    // Registered first, so it runs before the caller's own handlers, as andThen would, without
+    // another Future per request.
+    result.onComplete(
+        done -> {
+          budget.requestFinished();
+          for (int i = 0; i < flight.budgetedRetries; i++) {
+            budget.retryFinished();
+          }
+        });
+    return result;
   }
 
   private <T> Future<T> attempt(Flight flight, AttemptBody<T> body) {
@@ -410,7 +415,11 @@ public final class UpstreamPool {
         // Bounds only the wait for a pooled connection; the TCP connect has its own timeout.
         .setConnectTimeout(remainingMillis)
         .setIdleTimeout(idle);
-    flight.exchange.upstream(pool.name() + "/" + endpoint.address());
+    String upstreamName = upstreamNames.get(endpoint);
+    if (upstreamName == null) {
+      upstreamName = upstreamNames.computeIfAbsent(endpoint, e -> pool.name() + "/" + e.address());
+    }
+    flight.exchange.upstream(upstreamName);
     Attempt attempt = new Attempt(endpoint, System.nanoTime(), outcomes);
     return client
         .request(options)
@@ -515,7 +524,7 @@ public final class UpstreamPool {
 
   private Admission admit(Flight flight) {
     return admit(
-        flight.tried, flight.hash, config.debugHeader().isPresent() ? flight.decisions : null);
+        flight.tried, flight.hash, config.debugHeader().isPresent() ? flight.decisions() : null);
   }
 
   /**
@@ -588,6 +597,12 @@ public final class UpstreamPool {
       Flight flight, HttpClientRequest out, Attempt attempt, BodyRewrite rewrite) {
     Exchange exchange = flight.exchange;
     HttpServerRequest request = exchange.request();
+    MultiMap headers = out.headers();
+    HopByHopHeaders.copyEndToEnd(request.headers(), headers);
+    // The client's Host names this tier; the request names the endpoint it goes to.
+    headers.remove("Host");
+    decorate(exchange, headers);
+    flight.editHeaders.accept(headers);
     exchange.onAbort(() -> out.reset());
     flight.current = out;
     if (flight.expired) {

@@ -1,6 +1,7 @@
 package dev.edgestack.runtime.http;
 
 import dev.edgestack.runtime.failure.FailureKind;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -8,24 +9,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one JSON line per request to the {@code access} logger when its response ends, or when the
- * connection closes before it does.
+ * What an instance records of every request: one JSON line to the {@code access} logger when its
+ * response ends, or when the connection closes before it does, and, when given, the {@link
+ * ServerMetrics server meters}.
  */
 public final class AccessLog {
   private static final Logger ACCESS = LoggerFactory.getLogger("access");
 
   private final String instance;
+  private final ServerMetrics metrics;
 
+  /** Writes the log lines only (tests, tools). */
   public AccessLog(String instance) {
-    this.instance = instance;
+    this(instance, null);
   }
 
-  void write(Exchange exchange, boolean aborted) {
-    if (!ACCESS.isInfoEnabled()) {
-      return;
+  public AccessLog(String instance, ServerMetrics metrics) {
+    this.instance = instance;
+    this.metrics = metrics;
+  }
+
+  /** Counts the request in flight; what {@link #write} then needs to count it done, or null. */
+  ServerMetrics.ByMethod started(HttpServerRequest request) {
+    return started(request.method().name());
+  }
+
+  /**
+   * For listeners without an {@link Exchange}: counts a request of {@code method} in flight, and
+   * returns what {@link #write(Entry, ServerMetrics.ByMethod)} needs to count it done, or null.
+   */
+  public ServerMetrics.ByMethod started(String method) {
+    if (metrics == null) {
+      return null;
     }
+    ServerMetrics.ByMethod meters = metrics.of(method);
+    meters.started();
+    return meters;
+  }
+
+  void write(Exchange exchange, ServerMetrics.ByMethod meters, boolean aborted) {
     var request = exchange.request();
     HttpServerResponse response = request.response();
+    if (meters == null && !ACCESS.isInfoEnabled()) {
+      return;
+    }
     write(
         new Entry(
             exchange.requestId(),
@@ -38,16 +65,19 @@ public final class AccessLog {
             request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
             exchange.upstream(),
             exchange.failure(),
-            aborted));
+            aborted),
+        meters);
   }
 
-  /** Whether lines are written at all, so callers can skip gathering an entry. */
-  public boolean enabled() {
-    return ACCESS.isInfoEnabled();
-  }
-
-  /** Writes one line for a request a listener served without an {@link Exchange}. */
-  public void write(Entry entry) {
+  /** Counts a request done in the meters {@link #started} gave, and writes its line. */
+  public void write(Entry entry, ServerMetrics.ByMethod meters) {
+    if (meters != null) {
+      if (entry.aborted()) {
+        meters.abandoned();
+      } else {
+        meters.finished(entry.status(), System.nanoTime() - entry.startNanos());
+      }
+    }
     if (!ACCESS.isInfoEnabled()) {
       return;
     }

@@ -13,13 +13,16 @@ import java.util.List;
 public final class Exchange {
   public static final String REQUEST_ID = "X-Request-Id";
   public static final String TRACEPARENT = "traceparent";
+  private static final int MAX_REQUEST_ID = 128;
 
   private final HttpServerRequest request;
   private final String requestId;
   private final TraceContext trace;
   private final long startNanos = System.nanoTime();
   private final AccessLog accessLog;
-  private final List<Runnable> abortCallbacks = new ArrayList<>(1);
+  private final ServerMetrics.ByMethod meters;
+  // Most exchanges never register one: the list is made by the first.
+  private List<Runnable> abortCallbacks;
   private String upstream;
   private FailureKind failure;
   private boolean finished;
@@ -31,6 +34,7 @@ public final class Exchange {
     this.requestId = requestId;
     this.trace = trace;
     this.accessLog = accessLog;
+    this.meters = accessLog.started(request);
   }
 
   /**
@@ -60,11 +64,13 @@ public final class Exchange {
     finished = true;
     if (!completed) {
       aborted = true;
-      for (Runnable callback : abortCallbacks) {
-        callback.run();
+      if (abortCallbacks != null) {
+        for (Runnable callback : abortCallbacks) {
+          callback.run();
+        }
       }
     }
-    accessLog.write(this, aborted);
+    accessLog.write(this, meters, aborted);
   }
 
   /**
@@ -75,6 +81,9 @@ public final class Exchange {
     if (aborted) {
       callback.run();
     } else if (!finished) {
+      if (abortCallbacks == null) {
+        abortCallbacks = new ArrayList<>(1);
+      }
       abortCallbacks.add(callback);
     }
   }
@@ -84,11 +93,12 @@ public final class Exchange {
     return aborted;
   }
 
-  /** 1 to 128 characters out of letters, digits and {@code ._:+/=-}. */
+  /** Whether {@code value} is 1 to 128 characters of {@code A-Z a-z 0-9 . _ : + / = -}. */
   public static boolean isValidRequestId(String value) {
-    if (value == null || value.isEmpty() || value.length() > 128) {
+    if (value == null || value.isEmpty() || value.length() > MAX_REQUEST_ID) {
       return false;
     }
+    // By hand rather than by a regex: this runs on every request at every tier.
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       boolean allowed =

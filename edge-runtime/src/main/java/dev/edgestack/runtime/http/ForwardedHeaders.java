@@ -28,11 +28,16 @@ public final class ForwardedHeaders {
           FORWARDED);
 
   private final TrustedProxies trusted;
-  private final String instance;
+  // This tier's Via element per protocol version, built once.
+  private final String viaHttp10;
+  private final String viaHttp11;
+  private final String viaHttp2;
 
   public ForwardedHeaders(TrustedProxies trusted, String instance) {
     this.trusted = trusted;
-    this.instance = instance;
+    this.viaHttp10 = "1.0 " + instance;
+    this.viaHttp11 = "1.1 " + instance;
+    this.viaHttp2 = "2 " + instance;
   }
 
   /**
@@ -128,14 +133,29 @@ public final class ForwardedHeaders {
 
   /** Appends this tier to the {@code Via} of a response on its way back. */
   public void applyToResponse(HttpVersion version, MultiMap responseHeaders) {
-    responseHeaders.set(
-        VIA, via(String.join(", ", responseHeaders.getAll(VIA)), protocolOf(version)));
+    responseHeaders.set(VIA, via(joined(responseHeaders, VIA), protocolOf(version)));
   }
 
   /** {@code existing} (joined, possibly empty) with this tier appended. */
   public String via(String existing, String protocol) {
-    String hop = protocol + " " + instance;
+    String hop =
+        switch (protocol) {
+          case "1.1" -> viaHttp11;
+          case "1.0" -> viaHttp10;
+          case "2" -> viaHttp2;
+          default -> protocol + viaHttp11.substring(3);
+        };
     return existing.isBlank() ? hop : existing + ", " + hop;
+  }
+
+  /** All values of {@code name} joined by commas; without a list unless there are several. */
+  private static String joined(MultiMap headers, String name) {
+    String first = headers.get(name);
+    if (first == null) {
+      return "";
+    }
+    List<String> all = headers.getAll(name);
+    return all.size() == 1 ? first : String.join(", ", all);
   }
 
   private static String protocolOf(HttpVersion version) {

@@ -104,6 +104,10 @@ public final class TrustedProxies {
 
   // Checked to be a literal first: InetAddress would otherwise resolve a name through DNS.
   private static byte[] literal(String text) {
+    byte[] plain = plainIpv4(text);
+    if (plain != null) {
+      return plain;
+    }
     String value = text.trim();
     if (value.startsWith("[") && value.endsWith("]")) {
       value = value.substring(1, value.length() - 1);
@@ -118,5 +122,44 @@ public final class TrustedProxies {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /**
+   * The common case without regexes or {@link InetAddress}: four dot-separated decimal octets
+   * without leading zeros (as peers' addresses are written). Anything else, null, is left to the
+   * general parsing.
+   */
+  private static byte[] plainIpv4(String text) {
+    int length = text.length();
+    if (length < 7 || length > 15) {
+      return null;
+    }
+    byte[] address = new byte[4];
+    int octet = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= length; i++) {
+      char c = i == length ? '.' : text.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || octet == 4) {
+          return null;
+        }
+        address[octet++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        if (digits > 0 && value == 0) {
+          return null;
+        }
+        value = value * 10 + (c - '0');
+        digits++;
+        if (value > 255) {
+          return null;
+        }
+      } else {
+        return null;
+      }
+    }
+    return octet == 4 ? address : null;
   }
 }

@@ -4,6 +4,7 @@ import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.failure.FailureResponder;
 import dev.edgestack.runtime.http.AccessLog;
 import dev.edgestack.runtime.http.ForwardedHeaders;
+import dev.edgestack.runtime.http.ServerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +45,7 @@ public final class EdgeContext {
     this.registry = registry;
     this.readiness = readiness;
     this.adminRouter = adminRouter;
-    this.accessLog = new AccessLog(settings.instance());
+    this.accessLog = new AccessLog(settings.instance(), ServerMetrics.of(registry));
     this.failures = new FailureResponder(registry);
     this.forwarded = new ForwardedHeaders(settings.trustedProxies(), settings.instance());
   }

@@ -151,18 +151,25 @@ public final class EdgeProcess {
             .with(
                 new VertxOptions()
                     .setEventLoopPoolSize(eventLoops())
+                    // epoll where Netty's native library loads (Linux x86_64), else NIO.
+                    .setPreferNativeTransport(true)
                     .setMetricsOptions(
                         new MicrometerMetricsOptions()
                             .setEnabled(true)
-                            // LOCAL tells the admin server's meters from the main server's.
-                            .addLabels(Label.LOCAL, Label.HTTP_ROUTE)
+                            // LOCAL tells the meters of Vert.x's other servers (TCP) apart.
+                            .addLabels(Label.LOCAL)
                             // Per-request meter lookups by tags cost more CPU than the proxying
-                            // itself; edge_upstream_requests already measures every upstream call.
+                            // itself: edge_upstream_requests measures every upstream call, and
+                            // each exchange records the vertx_http_server_* meters itself
+                            // (ServerMetrics), with meters it looks up once.
                             .setDisabledMetricsCategories(
-                                Set.of(MetricsDomain.HTTP_CLIENT.toCategory()))
+                                Set.of(
+                                    MetricsDomain.HTTP_CLIENT.toCategory(),
+                                    MetricsDomain.HTTP_SERVER.toCategory()))
                             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
+    logTransport(settings.instance(), vertx);
     AtomicBoolean accepting = new AtomicBoolean(true);
     AtomicBoolean ready = new AtomicBoolean(false);
     HealthChecks readiness = HealthChecks.create(vertx);
@@ -203,6 +210,18 @@ public final class EdgeProcess {
               }
             });
     return result.future();
+  }
+
+  private static void logTransport(String instance, Vertx vertx) {
+    if (vertx.isNativeTransportEnabled()) {
+      LOG.info("{}: network transport: native (epoll)", instance);
+    } else {
+      Throwable cause = vertx.unavailableNativeTransportCause();
+      LOG.info(
+          "{}: network transport: NIO (native transport unavailable: {})",
+          instance,
+          cause == null ? "not requested" : cause.toString());
+    }
   }
 
   /** The number of event loops: one per core (the default, two per core, only adds threads). */

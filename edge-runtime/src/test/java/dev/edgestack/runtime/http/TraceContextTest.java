@@ -34,7 +34,32 @@ class TraceContextTest {
   }
 
   @Test
+  void aNewTraceHasNonZeroLowerCaseHexIdsAndOneTraceparent() {
+    TraceContext fresh = TraceContext.childOf(null);
+    assertThat(fresh.traceId()).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
+    assertThat(fresh.spanId()).matches("[0-9a-f]{16}").isNotEqualTo("0".repeat(16));
+    assertThat(fresh.traceparent())
+        .isEqualTo("00-" + fresh.traceId() + "-" + fresh.spanId() + "-01")
+        .isSameAs(fresh.traceparent());
+    assertThat(Ids.newRequestId()).matches("[0-9a-f]{32}");
+  }
+
+  @Test
+  void keepsTheFlagsAndTrimsTheIncomingValue() {
+    TraceContext child =
+        TraceContext.childOf(" 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00 ");
+    assertThat(child.traceparent())
+        .startsWith("00-0af7651916cd43dd8448eb211c80319c-")
+        .endsWith("-00");
+    assertThat(TraceContext.childOf(VALID + "-extra").traceId())
+        .isNotEqualTo("0af7651916cd43dd8448eb211c80319c");
+  }
+
+  @Test
   void requestIdsMustBeShortAndPlain() {
+    assertThat(Exchange.isValidRequestId("AZaz09._:+/=-")).isTrue();
+    assertThat(Exchange.isValidRequestId("x".repeat(128))).isTrue();
+    assertThat(Exchange.isValidRequestId("caf\u00e9")).isFalse();
     assertThat(Exchange.isValidRequestId("abc-123_x.y:z")).isTrue();
     assertThat(Exchange.isValidRequestId("")).isFalse();
     assertThat(Exchange.isValidRequestId("a b")).isFalse();

@@ -20,6 +20,25 @@ class TrustedProxiesTest {
   }
 
   @Test
+  void readsOnlyWellFormedDottedQuads() {
+    TrustedProxies trusted = TrustedProxies.parse(List.of("10.0.0.0/8", "0.0.0.0/32"));
+    assertThat(trusted.trusts("10.255.255.255")).isTrue();
+    assertThat(trusted.trusts(" 10.0.0.1 ")).isTrue();
+    assertThat(trusted.trusts("0.0.0.0")).isTrue();
+    for (String bad :
+        List.of(
+            "10.0.0.256",
+            "10.0.0",
+            "10.0.0.1.",
+            "10..0.1",
+            ".10.0.0.1",
+            "10.0.0.1.2",
+            "10.0.0.x")) {
+      assertThat(trusted.trusts(bad)).as(bad).isFalse();
+    }
+  }
+
+  @Test
   void oddPrefixLengths() {
     TrustedProxies trusted = TrustedProxies.parse(List.of("192.168.4.0/22"));
     assertThat(trusted.trusts("192.168.7.255")).isTrue();

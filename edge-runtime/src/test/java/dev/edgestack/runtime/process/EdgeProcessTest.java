@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -91,6 +92,19 @@ class EdgeProcessTest {
   }
 
   @Test
+  void usesTheNativeTransportWhereNettyShipsItAndNioElsewhere() throws Exception {
+    start("");
+    var vertx = running.context().vertx();
+    boolean linuxX64 =
+        System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")
+            && List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
+    assertThat(vertx.isNativeTransportEnabled())
+        .as("native transport (unavailable because: %s)", vertx.unavailableNativeTransportCause())
+        .isEqualTo(linuxX64);
+    assertThat(get(running.adminPort(), "/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void servesHealthAndMetricsOnTheAdminPort() throws Exception {
     start("");
     assertThat(get(running.adminPort(), "/health/live").statusCode()).isEqualTo(200);
@@ -101,7 +115,11 @@ class EdgeProcessTest {
     String metrics = get(running.adminPort(), "/metrics").body();
     assertThat(metrics)
         .contains("edge_failures_total{instance=\"tier-1\",kind=\"no-route\",role=\"test\"}")
-        .contains("vertx_http_server_requests_total");
+        .contains("vertx_http_server_requests_total")
+        .containsPattern(
+            "vertx_http_server_requests_total\\{code=\"\\d{3}\",instance=\"tier-1\","
+                + "method=\"GET\",role=\"test\",route=\"\"} 1.0")
+        .containsPattern("vertx_http_server_response_time_seconds_sum\\{code=\"\\d{3}\"");
   }
 
   @Test
