@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -206,6 +208,32 @@ class DockerfileTest {
   }
 
   @Test
+  void trimsTheNativeHeapLikeTheLauncher() throws ReflectiveOperationException {
+    List<String> trimming =
+        launcherOptions().stream()
+            .filter(option -> option.contains("TrimNativeHeap") || option.contains("Experimental"))
+            .toList();
+    assertThat(trimming).isNotEmpty();
+    assertThat(javaOpts()).containsSubsequence(trimming);
+  }
+
+  @Test
+  void thisJavaAcceptsTheImagesJavaOpts() throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(javaOpts());
+    command.add("-version");
+    Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String output = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(java.waitFor(30, TimeUnit.SECONDS)).as("java -version exits").isTrue();
+      assertThat(java.exitValue()).as(output).isZero();
+    } finally {
+      java.destroyForcibly();
+    }
+  }
+
+  @Test
   void runsAsANonRootUser() {
     String user = dockerfile.runtime().last("USER").map(Instruction::arguments).orElse("root");
     String uid = user.split(":")[0];
@@ -309,11 +337,16 @@ class DockerfileTest {
 
   /** The launcher's JVM options less heap, stack and GC choices, which JAVA_OPTS makes here. */
   static List<String> launcherFlagsWithoutSizing() throws ReflectiveOperationException {
+    return launcherOptions().stream().filter(option -> !option.startsWith("-X")).toList();
+  }
+
+  /** The launcher's JVM options ({@code JavaCommand.BASE_OPTIONS}). */
+  static List<String> launcherOptions() throws ReflectiveOperationException {
     Field field = Class.forName("dev.edgestack.stack.JavaCommand").getDeclaredField("BASE_OPTIONS");
     field.setAccessible(true);
     @SuppressWarnings("unchecked")
     List<String> options = (List<String>) field.get(null);
-    return options.stream().filter(option -> !option.startsWith("-X")).toList();
+    return options;
   }
 
   /**
