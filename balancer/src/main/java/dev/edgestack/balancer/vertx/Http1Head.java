@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The head of one HTTP/1.x message, parsed strictly out of a buffer without copying it: the start
- * line, each field as offsets into the buffer, and what framing and forwarding need (RFC 9112).
- * Fields the relay rewrites are recognised once here, so that copying the head skips them without
- * comparing names again.
+ * The head of one HTTP/1.x message, copied once out of the buffer it arrived in and parsed
+ * strictly: the start line, each field as offsets into the copy, and what framing and forwarding
+ * need (RFC 9112). Parsing an array avoids the bounds and reference checks of a buffer read per
+ * byte. Fields the relay rewrites are recognised once here, so that copying the head skips them
+ * without comparing names again.
  */
 final class Http1Head {
   /** Field kinds; {@link #OTHER} fields are passed on as they came. */
@@ -106,7 +107,7 @@ final class Http1Head {
     }
   }
 
-  final ByteBuf buffer;
+  final byte[] bytes;
   final int start;
   final int end;
   // Request: method and target; response: status and reason end.
@@ -129,10 +130,10 @@ final class Http1Head {
   int hostCount;
   String host;
 
-  private Http1Head(ByteBuf buffer, int start, int end) {
-    this.buffer = buffer;
-    this.start = start;
-    this.end = end;
+  private Http1Head(byte[] bytes) {
+    this.bytes = bytes;
+    this.start = 0;
+    this.end = bytes.length;
   }
 
   /**
@@ -167,28 +168,28 @@ final class Http1Head {
   }
 
   /** Parses a request head in {@code [start, end)}. */
-  static Http1Head request(ByteBuf buffer, int start, int end, int maxHeaderCount)
-      throws Malformed {
-    Http1Head head = new Http1Head(buffer, start, end);
+  static Http1Head request(byte[] bytes, int maxHeaderCount) throws Malformed {
+    Http1Head head = new Http1Head(bytes);
+    int start = 0;
     int lineEnd = head.lineEnd(start);
-    int sp1 = buffer.indexOf(start, lineEnd, (byte) ' ');
-    int sp2 = sp1 < 0 ? -1 : buffer.indexOf(sp1 + 1, lineEnd, (byte) ' ');
+    int sp1 = head.indexOf(start, lineEnd, (byte) ' ');
+    int sp2 = sp1 < 0 ? -1 : head.indexOf(sp1 + 1, lineEnd, (byte) ' ');
     if (sp1 <= start || sp2 <= sp1 + 1) {
       throw new Malformed(400, "malformed request line");
     }
     for (int i = start; i < sp1; i++) {
-      if (!isTchar(buffer.getByte(i))) {
+      if (!isTchar(bytes[i])) {
         throw new Malformed(400, "malformed method");
       }
     }
     for (int i = sp1 + 1; i < sp2; i++) {
-      byte b = buffer.getByte(i);
+      byte b = bytes[i];
       if (b <= ' ' || b == 127) {
         throw new Malformed(400, "malformed request target");
       }
     }
-    head.method = buffer.toString(start, sp1 - start, StandardCharsets.US_ASCII);
-    head.target = buffer.toString(sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII);
+    head.method = head.text(start, sp1 - start, StandardCharsets.US_ASCII);
+    head.target = head.text(sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII);
     head.http10 = head.version(sp2 + 1, lineEnd);
     head.fields(lineEnd + 2, maxHeaderCount);
     head.checkRequest();
@@ -196,24 +197,24 @@ final class Http1Head {
   }
 
   /** Parses a response head in {@code [start, end)}. */
-  static Http1Head response(ByteBuf buffer, int start, int end, int maxHeaderCount)
-      throws Malformed {
-    Http1Head head = new Http1Head(buffer, start, end);
+  static Http1Head response(byte[] bytes, int maxHeaderCount) throws Malformed {
+    Http1Head head = new Http1Head(bytes);
+    int start = 0;
     int lineEnd = head.lineEnd(start);
     // "HTTP/1.1 200 OK": version, three digits, then an optional reason.
-    if (lineEnd - start < 12 || buffer.getByte(start + 8) != ' ') {
+    if (lineEnd - start < 12 || bytes[start + 8] != ' ') {
       throw new Malformed(502, "malformed status line");
     }
     head.http10 = head.version(start, start + 8);
     int status = 0;
     for (int i = start + 9; i < start + 12; i++) {
-      byte b = buffer.getByte(i);
+      byte b = bytes[i];
       if (b < '0' || b > '9') {
         throw new Malformed(502, "malformed status code");
       }
       status = status * 10 + (b - '0');
     }
-    if (status < 100 || lineEnd > start + 12 && buffer.getByte(start + 12) != ' ') {
+    if (status < 100 || lineEnd > start + 12 && bytes[start + 12] != ' ') {
       throw new Malformed(502, "malformed status line");
     }
     head.status = status;
@@ -226,8 +227,8 @@ final class Http1Head {
   }
 
   private int lineEnd(int from) throws Malformed {
-    int lf = buffer.indexOf(from, end, (byte) '\n');
-    if (lf <= from || buffer.getByte(lf - 1) != '\r') {
+    int lf = indexOf(from, end, (byte) '\n');
+    if (lf <= from || bytes[lf - 1] != '\r') {
       throw new Malformed(400, "a line does not end with CRLF");
     }
     return lf - 1;
@@ -235,10 +236,10 @@ final class Http1Head {
 
   /** True for HTTP/1.0, false for HTTP/1.1; anything else is refused. */
   private boolean version(int from, int to) throws Malformed {
-    if (to - from != 8 || !buffer.toString(from, 7, StandardCharsets.US_ASCII).equals("HTTP/1.")) {
+    if (to - from != 8 || !text(from, 7, StandardCharsets.US_ASCII).equals("HTTP/1.")) {
       throw new Malformed(505, "unsupported HTTP version");
     }
-    byte minor = buffer.getByte(from + 7);
+    byte minor = bytes[from + 7];
     if (minor == '1') {
       return false;
     }
@@ -255,26 +256,26 @@ final class Http1Head {
       if (count == maxHeaderCount) {
         throw new Malformed(431, "too many header fields");
       }
-      int colon = buffer.indexOf(i, lineEnd, (byte) ':');
+      int colon = indexOf(i, lineEnd, (byte) ':');
       if (colon <= i) {
         // Also catches obs-fold: a continuation line starts with a space and has no name.
         throw new Malformed(400, "malformed header field");
       }
       for (int n = i; n < colon; n++) {
-        if (!isTchar(buffer.getByte(n))) {
+        if (!isTchar(bytes[n])) {
           throw new Malformed(400, "malformed header field name");
         }
       }
       int vs = colon + 1;
       int ve = lineEnd;
-      while (vs < ve && isOws(buffer.getByte(vs))) {
+      while (vs < ve && isOws(bytes[vs])) {
         vs++;
       }
-      while (ve > vs && isOws(buffer.getByte(ve - 1))) {
+      while (ve > vs && isOws(bytes[ve - 1])) {
         ve--;
       }
       for (int v = vs; v < ve; v++) {
-        byte b = buffer.getByte(v);
+        byte b = bytes[v];
         if (b == 0 || b == '\r' || b == '\n' || b == 127) {
           throw new Malformed(400, "malformed header field value");
         }
@@ -317,7 +318,7 @@ final class Http1Head {
     long length = -1;
     long current = -1;
     for (int i = vs; i <= ve; i++) {
-      byte b = i == ve ? (byte) ',' : buffer.getByte(i);
+      byte b = i == ve ? (byte) ',' : bytes[i];
       if (b >= '0' && b <= '9') {
         current = (current < 0 ? 0 : current) * 10 + (b - '0');
         if (current > 1L << 52) {
@@ -406,7 +407,7 @@ final class Http1Head {
   }
 
   String value(int index) {
-    return buffer.toString(
+    return text(
         valueStart[index], valueEnd[index] - valueStart[index], StandardCharsets.ISO_8859_1);
   }
 
@@ -437,7 +438,7 @@ final class Http1Head {
       return false;
     }
     for (int i = 0; i < length; i++) {
-      if (lower(buffer.getByte(nameStart[index] + i)) != lower((byte) name.charAt(i))) {
+      if (lower(bytes[nameStart[index] + i]) != lower((byte) name.charAt(i))) {
         return false;
       }
     }
@@ -446,7 +447,7 @@ final class Http1Head {
 
   private byte kindOf(int ns, int ne) {
     int length = ne - ns;
-    byte first = lower(buffer.getByte(ns));
+    byte first = lower(bytes[ns]);
     for (int k = 0; k < NAME_BYTES.length; k++) {
       byte[] name = NAME_BYTES[k];
       if (name.length != length || name[0] != first) {
@@ -454,7 +455,7 @@ final class Http1Head {
       }
       boolean same = true;
       for (int i = 1; i < length; i++) {
-        if (lower(buffer.getByte(ns + i)) != name[i]) {
+        if (lower(bytes[ns + i]) != name[i]) {
           same = false;
           break;
         }
@@ -464,6 +465,19 @@ final class Http1Head {
       }
     }
     return OTHER;
+  }
+
+  private int indexOf(int from, int to, byte wanted) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == wanted) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private String text(int offset, int length, java.nio.charset.Charset charset) {
+    return new String(bytes, offset, length, charset);
   }
 
   private static byte lower(byte b) {

@@ -18,6 +18,7 @@ import dev.edgestack.runtime.process.EdgeContext;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFutureListener;
@@ -379,22 +380,16 @@ public final class Http1Relay implements DrainableServer {
       scanFrom = 0;
       headDeadline = Long.MAX_VALUE;
       headStarted = false;
-      ByteBuf headBytes = in.readRetainedSlice(end - in.readerIndex());
+      byte[] headBytes = new byte[end - in.readerIndex()];
+      in.readBytes(headBytes);
       Http1Head head;
       try {
-        head =
-            Http1Head.request(
-                headBytes,
-                headBytes.readerIndex(),
-                headBytes.writerIndex(),
-                limits.maxHeaderCount());
+        head = Http1Head.request(headBytes, limits.maxHeaderCount());
       } catch (Http1Head.Malformed malformed) {
-        headBytes.release();
         reject(malformed.status, malformed.getMessage());
         return false;
       }
       if (head.contentLength > limits.maxBodyBytes()) {
-        headBytes.release();
         reject(413, "declared body larger than the limit");
         return false;
       }
@@ -1024,7 +1019,6 @@ public final class Http1Relay implements DrainableServer {
           pool.retryBudget().retryFinished();
         }
       }
-      head.buffer.release();
       accessLog.write(
           new AccessLog.Entry(
               requestId,
@@ -1134,8 +1128,11 @@ public final class Http1Relay implements DrainableServer {
     ByteBuf responseHeadFor(Http1Head response, boolean closeAfter) {
       ByteBuf out = client.ctx.alloc().buffer(response.end - response.start + 256);
       out.writeBytes(STATUS11);
-      int lineEnd = response.buffer.indexOf(response.start, response.end, (byte) '\r');
-      out.writeBytes(response.buffer, response.start + 9, lineEnd - response.start - 9);
+      int lineEnd = 9;
+      while (response.bytes[lineEnd] != '\r') {
+        lineEnd++;
+      }
+      out.writeBytes(response.bytes, 9, lineEnd - 9);
       out.writeBytes(CRLF);
       List<String> via = null;
       for (int i = 0; i < response.count; i++) {
@@ -1323,29 +1320,25 @@ public final class Http1Relay implements DrainableServer {
           return;
         }
         scanFrom = 0;
-        ByteBuf headBytes = in.readRetainedSlice(end - in.readerIndex());
+        byte[] headBytes = new byte[end - in.readerIndex()];
+        in.readBytes(headBytes);
         Http1Head parsed;
         try {
-          parsed =
-              Http1Head.response(
-                  headBytes, headBytes.readerIndex(), headBytes.writerIndex(), MAX_RESPONSE_FIELDS);
+          parsed = Http1Head.response(headBytes, MAX_RESPONSE_FIELDS);
         } catch (Http1Head.Malformed malformed) {
-          headBytes.release();
           badResponse(owner, malformed.getMessage());
           return;
         }
         if (parsed.status < 200) {
           if (parsed.status == 101) {
-            headBytes.release();
             badResponse(owner, "unexpected protocol switch");
             return;
           }
           // Interim answers (100 Continue, 103 Early Hints) go to the client as they are.
-          owner.client.ctx.write(headBytes, owner.client.ctx.voidPromise());
+          owner.client.ctx.write(Unpooled.wrappedBuffer(headBytes), owner.client.ctx.voidPromise());
           continue;
         }
         if (!owner.responseHead(parsed)) {
-          headBytes.release();
           return;
         }
         response = parsed;
@@ -1398,7 +1391,6 @@ public final class Http1Relay implements DrainableServer {
       if (complete) {
         client.flush();
         boolean keepLink = response.persistent();
-        response.buffer.release();
         response = null;
         owner.responseDone(!extra && keepLink, !closeAfter);
       }
@@ -1432,13 +1424,11 @@ public final class Http1Relay implements DrainableServer {
       if (response != null && untilClose) {
         // The end of a response framed by closing the connection.
         owner.client.ctx.flush();
-        response.buffer.release();
         response = null;
         owner.responseDone(false, false);
         return;
       }
       if (response != null) {
-        response.buffer.release();
         response = null;
       }
       owner.upstreamFailed(
@@ -1470,7 +1460,6 @@ public final class Http1Relay implements DrainableServer {
       releaseInput();
       request = null;
       if (response != null) {
-        response.buffer.release();
         response = null;
       }
       channel.close();
@@ -1512,11 +1501,11 @@ public final class Http1Relay implements DrainableServer {
   }
 
   private static void copyLine(Http1Head head, int index, ByteBuf out) {
-    out.writeBytes(head.buffer, head.nameStart[index], head.nameEnd[index] - head.nameStart[index]);
+    out.writeBytes(head.bytes, head.nameStart[index], head.nameEnd[index] - head.nameStart[index]);
     out.writeByte(':');
     out.writeByte(' ');
     out.writeBytes(
-        head.buffer, head.valueStart[index], head.valueEnd[index] - head.valueStart[index]);
+        head.bytes, head.valueStart[index], head.valueEnd[index] - head.valueStart[index]);
     out.writeBytes(CRLF);
   }
 
