@@ -78,6 +78,11 @@ final class Http1Head {
     X_FORWARDED_HOST
   };
   private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+  private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(StandardCharsets.US_ASCII);
+  private static final String[] METHODS = {
+    "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE", "CONNECT"
+  };
   private static final boolean[] TCHAR = new boolean[128];
 
   static {
@@ -188,7 +193,7 @@ final class Http1Head {
         throw new Malformed(400, "malformed request target");
       }
     }
-    head.method = head.text(start, sp1 - start, StandardCharsets.US_ASCII);
+    head.method = head.method(start, sp1);
     head.target = head.text(sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII);
     head.http10 = head.version(sp2 + 1, lineEnd);
     head.fields(lineEnd + 2, maxHeaderCount);
@@ -308,7 +313,7 @@ final class Http1Head {
       }
       case CONTENT_LENGTH -> contentLength(vs, ve);
       case TRANSFER_ENCODING -> transferEncoding(value(count - 1));
-      case CONNECTION -> connection(value(count - 1));
+      case CONNECTION -> connection(vs, ve);
       default -> {}
     }
   }
@@ -360,20 +365,61 @@ final class Http1Head {
     }
   }
 
-  private void connection(String value) {
-    for (String option : value.split(",")) {
-      String name = option.trim();
-      if (name.equalsIgnoreCase("close")) {
+  /** Reads the Connection options in place; only names other than close/keep-alive become text. */
+  private void connection(int vs, int ve) {
+    int i = vs;
+    while (i < ve) {
+      int comma = indexOf(i, ve, (byte) ',');
+      int to = comma < 0 ? ve : comma;
+      int from = i;
+      while (from < to && isOws(bytes[from])) {
+        from++;
+      }
+      int until = to;
+      while (until > from && isOws(bytes[until - 1])) {
+        until--;
+      }
+      if (is(from, until, CLOSE)) {
         close = true;
-      } else if (name.equalsIgnoreCase("keep-alive")) {
+      } else if (is(from, until, KEEP_ALIVE)) {
         keepAlive = true;
-      } else if (!name.isEmpty()) {
+      } else if (until > from) {
         if (connectionOptions == null) {
           connectionOptions = new ArrayList<>(2);
         }
-        connectionOptions.add(name);
+        connectionOptions.add(text(from, until - from, StandardCharsets.ISO_8859_1));
+      }
+      i = to + 1;
+    }
+  }
+
+  /** Whether {@code [from, to)} spells {@code lowerCase} in any case. */
+  private boolean is(int from, int to, byte[] lowerCase) {
+    if (to - from != lowerCase.length) {
+      return false;
+    }
+    for (int i = 0; i < lowerCase.length; i++) {
+      if (lower(bytes[from + i]) != lowerCase[i]) {
+        return false;
       }
     }
+    return true;
+  }
+
+  /** The method, as one shared string when it is a standard one. */
+  private String method(int from, int to) {
+    for (String known : METHODS) {
+      if (known.length() == to - from) {
+        boolean same = true;
+        for (int i = 0; i < known.length() && same; i++) {
+          same = bytes[from + i] == known.charAt(i);
+        }
+        if (same) {
+          return known;
+        }
+      }
+    }
+    return text(from, to - from, StandardCharsets.US_ASCII);
   }
 
   private void checkRequest() throws Malformed {
