@@ -102,12 +102,106 @@ for prof in dict.fromkeys(p for p, _ in order):
 lines += ["Gateway targets are one gateway process (routes of bench/gateway.yaml): `plain` proxies only, "
           "`jwt` checks an RS256 token (cached after the first check), `jwt-leased` / `jwt-exact` add a "
           "rate limit (one hot key, far above the load) in `leased` / `exact` consistency over a "
-          "one-member Hazelcast cluster. `hybrid` is edge-lb → gateway (JWT + leased limit) → "
-          "internal-lb → backends; its CPU is the sum of the three JVMs.", "",
-          "![CPU µs per request](cpu.svg)", ""]
+          "one-member Hazelcast cluster. `hybrid-jwt*` are edge-lb → the same gateway (JWT, then no limit, "
+          "`leased` or `exact`) → internal-lb → backends; their CPU is the sum of the three JVMs.", ""]
+
+# Rate-limit cost (issue 5): each limiter against the same path with the limiter off, in the same run.
+RATE_LIMIT_GROUPS = [("one gateway", "gateway-jwt", {"exact": "gateway-jwt-exact", "leased": "gateway-jwt-leased"}),
+                     ("hybrid chain", "hybrid-jwt", {"exact": "hybrid-jwt-exact", "leased": "hybrid-jwt-leased"})]
+# The issue's targets: the highest throughput cost and p99 increase each mode may have.
+# Per-round ratios further apart than this: the run was too noisy for its verdict to mean much.
+NOISY_RATIO_RANGE = 0.2
+RATE_LIMIT_TARGETS = {"exact": {"max_cost_pct": 25.0, "max_p99_delta_ms": None},
+                      "leased": {"max_cost_pct": 10.0, "max_p99_delta_ms": 1.0}}
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def per_round_ratios(res, base):
+    by_round = {x["round"]: x["rps"] for x in base["rounds"]}
+    return [v for v in (ratio(x["rps"], by_round.get(x["round"])) for x in res["rounds"]) if v is not None]
+
+
+def mode_row(res, base, target):
+    s, b = res["summary"], base["summary"]
+    row = {"target": res["target"], "rps_median": s["rps_median"], "p99_us_median": s["p99_us_median"],
+           "cpu_us_per_request_median": s["cpu_us_per_request_median"], "errors": s["errors"]}
+    if res is base:
+        return row
+    r = ratio(s["rps_median"], b["rps_median"])
+    rounds_r = per_round_ratios(res, base)
+    delta = (None if s["p99_us_median"] is None or b["p99_us_median"] is None
+             else (s["p99_us_median"] - b["p99_us_median"]) / 1000)
+    cost = None if r is None else 100 * (1 - r)
+    met = None
+    if cost is not None:
+        # A limiter that answers errors (429s included) has not met its target, whatever its speed.
+        met = cost <= target["max_cost_pct"] and s["errors"] == 0
+        if target["max_p99_delta_ms"] is not None:
+            met = met and delta is not None and delta <= target["max_p99_delta_ms"]
+    row.update({"rps_ratio": r, "rps_ratio_rounds": rounds_r, "cost_pct": cost, "p99_delta_ms": delta,
+                "cpu_ratio": ratio(s["cpu_us_per_request_median"], b["cpu_us_per_request_median"]),
+                "goal": target, "met": met,
+                "noisy": len(rounds_r) < 2 or max(rounds_r) - min(rounds_r) > NOISY_RATIO_RANGE})
+    return row
+
+
+rate_limit = []
+for prof in dict.fromkeys(p for p, _ in order):
+    for topology, off, modes in RATE_LIMIT_GROUPS:
+        base = results.get((prof, off))
+        if not base:
+            continue
+        entry = {"topology": topology, "profile": prof, "connections": base["connections"],
+                 "modes": {"off": mode_row(base, base, None)}}
+        for mode_name, target_name in modes.items():
+            res = results.get((prof, target_name))
+            if res:
+                entry["modes"][mode_name] = mode_row(res, base, RATE_LIMIT_TARGETS[mode_name])
+        rate_limit.append(entry)
+
+
+def goal_text(goal):
+    text = f"cost ≤ {goal['max_cost_pct']:.0f} %"
+    return text + (f", p99 ≤ +{goal['max_p99_delta_ms']:.0f} ms" if goal["max_p99_delta_ms"] is not None else "")
+
+
+lines += ["## Rate-limit cost (issue 5)", ""]
+if not rate_limit:
+    lines += ["No rate-limit targets in this run (`--only 'gateway-jwt*,hybrid*'` selects them).", ""]
+else:
+    lines += ["Each limiter against the same path with the limiter off (`gateway-jwt`, `hybrid-jwt`), same run and "
+              "profile. × off: ratio of the median req/s (per round: the ratios of the adjacent runs of each round, "
+              "lowest–highest); cost: 1 − × off; Δ p99: median p99 minus the limiter-off median p99. A target "
+              "counts as met only without errors; *noisy*: the per-round ratios are more than "
+              f"{NOISY_RATIO_RANGE:.2f} apart (or one round only), too noisy for the verdict to mean much.", "",
+              "| through | conns | limiter | req/s | × off | per round | cost | p99 ms | Δ p99 ms | CPU µs/req "
+              "| CPU × off | errors | target | met? |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for entry in rate_limit:
+        for mode_name, row in entry["modes"].items():
+            rr = row.get("rps_ratio_rounds") or []
+            goal = row.get("goal")
+            met = row.get("met")
+            lines.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+                entry["topology"], entry["connections"], mode_name, f(row["rps_median"]),
+                "1.00" if mode_name == "off" else f(row.get("rps_ratio"), "{:.2f}"),
+                f"{min(rr):.2f}–{max(rr):.2f}" if rr else "–",
+                "–" if mode_name == "off" else f(row.get("cost_pct"), "{:.0f} %"),
+                ms(row["p99_us_median"]),
+                "–" if mode_name == "off" else f(row.get("p99_delta_ms"), "{:+.2f}"),
+                f(row["cpu_us_per_request_median"], "{:.1f}"),
+                "1.00" if mode_name == "off" else f(row.get("cpu_ratio"), "{:.2f}"), row["errors"],
+                goal_text(goal) if goal else "–",
+                "–" if met is None else ("**met**" if met else "**not met**") + (" (*noisy*)" if row["noisy"] else "")))
+    lines.append("")
+lines += ["![CPU µs per request](cpu.svg)", ""]
 (out / "results.md").write_text("\n".join(lines))
 (out / "results.json").write_text(json.dumps({"mode": mode, "rounds": int(rounds), "duration_s": int(duration),
-                                              "results": [results[k] for k in order]}, indent=2))
+                                              "results": [results[k] for k in order],
+                                              "rate_limit_cost": rate_limit}, indent=2))
 
 # SVG: grouped horizontal bars, CPU µs/request per target, one colour per profile.
 profiles = list(dict.fromkeys(p for p, _ in order))

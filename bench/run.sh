@@ -1,23 +1,68 @@
 #!/usr/bin/env bash
-# Benchmark harness (issue 7, first slice). See bench/README.md.
-#   bench/run.sh [--quick|--full]
-# Starts every target itself on 127.0.0.1 (free ports), runs wrk against them in interleaved
-# rounds, stops everything it started (also on Ctrl-C / failure) and writes
+# Benchmark harness (issues 7 and 5). See bench/README.md.
+#   bench/run.sh [--quick|--full] [--only PATTERNS] [--list]
+# Starts the selected targets itself on 127.0.0.1 (free ports), runs wrk against them in
+# interleaved rounds, stops everything it started (also on Ctrl-C / failure) and writes
 # bench/results/<timestamp>/{results.md,results.json,cpu.svg,raw.tsv,logs/}.
+# --only (or BENCH_ONLY): comma-separated shell patterns of target names, e.g. 'gateway-jwt*,hybrid*'.
 set -euo pipefail
 
+# Every target, in the order of a round (see bench/README.md for what each one is).
+ALL_TARGETS=(direct haproxy-1hop nginx-1hop edge-lb-1hop gateway-plain gateway-jwt gateway-jwt-leased
+  gateway-jwt-exact haproxy-3hop hybrid-jwt hybrid-jwt-leased hybrid-jwt-exact)
+
+usage() { echo "usage: bench/run.sh [--quick|--full] [--only PATTERNS] [--list]" >&2; exit 2; }
 MODE=quick
-case "${1:-}" in
-  ""|--quick) MODE=quick ;;
-  --full) MODE=full ;;
-  -h|--help) sed -n 2,6p "$0"; exit 0 ;;
-  *) echo "usage: bench/run.sh [--quick|--full]" >&2; exit 2 ;;
-esac
+ONLY=${BENCH_ONLY:-}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) MODE=quick ;;
+    --full) MODE=full ;;
+    --only) [ $# -ge 2 ] || usage; ONLY=$2; shift ;;
+    --only=*) ONLY=${1#--only=} ;;
+    --list) printf '%s\n' "${ALL_TARGETS[@]}"; exit 0 ;;
+    -h|--help) sed -n 2,7p "$0"; exit 0 ;;
+    *) usage ;;
+  esac
+  shift
+done
+
+# --quick without --only leaves out direct and nginx-1hop (baselines that are no target's reference):
+# with all 12 targets it took 3.6 min on this shared machine (load average 4.8), over its 3 min.
+QUICK_DEFAULT='haproxy-*,edge-lb-1hop,gateway-*,hybrid-*'
+[ -z "${ONLY// /}" ] && [ "$MODE" = quick ] && ONLY=$QUICK_DEFAULT
+SELECTED=()
+if [ -z "${ONLY// /}" ]; then
+  SELECTED=("${ALL_TARGETS[@]}")
+else
+  IFS=',' read -ra patterns <<<"${ONLY// /}"
+  for pat in "${patterns[@]}"; do
+    [ -n "$pat" ] || continue
+    hit=0
+    for name in "${ALL_TARGETS[@]}"; do
+      # shellcheck disable=SC2053  # $pat is a pattern on purpose
+      [[ $name == $pat ]] && hit=1
+    done
+    [ $hit = 1 ] || { echo "--only: '$pat' matches no target (bench/run.sh --list)" >&2; exit 2; }
+  done
+  for name in "${ALL_TARGETS[@]}"; do
+    for pat in "${patterns[@]}"; do
+      # shellcheck disable=SC2053
+      if [ -n "$pat" ] && [[ $name == $pat ]]; then SELECTED+=("$name"); break; fi
+    done
+  done
+fi
+selected() {     # selected PATTERN: is any selected target's name matched by PATTERN?
+  local n
+  # shellcheck disable=SC2053
+  for n in "${SELECTED[@]}"; do [[ $n == $1 ]] && return 0; done
+  return 1
+}
 
 if [ "$MODE" = quick ]; then
-  ROUNDS=2; DURATION=2; WARMUP=4     # under 3 min with 10 targets
+  ROUNDS=2; DURATION=2; WARMUP=4; WARMUP_OTHER=1   # under 3 min with the 10 targets of QUICK_DEFAULT
 else
-  ROUNDS=3; DURATION=7; WARMUP=15    # ~9 min
+  ROUNDS=3; DURATION=5; WARMUP=15; WARMUP_OTHER=2  # about 9.5 min with all 12 targets
 fi
 THREADS=2                      # wrk threads
 PROFILES="throughput:64 latency:8"
@@ -130,10 +175,14 @@ rss_kb() {       # rss_kb PID... -> summed VmRSS in kB
 CLK_TCK=$(getconf CLK_TCK)
 
 # ---------------------------------------------------------------- 3. targets
+# Only the processes that the selected targets need are started.
 mapfile -t P < <(free_ports 17)
 B1=${P[0]}; B2=${P[1]}; HA=${P[2]}; NG=${P[3]}; EL=${P[4]}; EL_ADMIN=${P[5]}; H3A=${P[6]}; H3B=${P[7]}
 GW=${P[8]}; GW_ADMIN=${P[9]}; GW_CLUSTER=${P[10]}; ISS=${P[11]}; ISS_ADMIN=${P[12]}
 IL=${P[13]}; IL_ADMIN=${P[14]}; EH=${P[15]}; EH_ADMIN=${P[16]}
+NEED_HAPROXY=no; selected 'haproxy-*' && NEED_HAPROXY=yes
+NEED_GATEWAY=no; selected 'gateway-*' && NEED_GATEWAY=yes
+NEED_HYBRID=no; selected 'hybrid-*' && NEED_HYBRID=yes && NEED_GATEWAY=yes
 
 # Two small NGINX backends: a static JSON body, one worker each.
 start_nginx() {  # start_nginx NAME CONF_BODY -> pid
@@ -165,8 +214,9 @@ PID_B2=$(start_nginx backend-2 "$(backend_conf "$B2")"); PIDS+=("$PID_B2")
 wait_http "http://127.0.0.1:$B1/" "$PID_B1" 10
 wait_http "http://127.0.0.1:$B2/" "$PID_B2" 10
 
-# HAProxy one hop: round robin over the two backends, keep-alive to the backends.
-cat > "$WORK/haproxy.cfg" <<EOF
+if [ $NEED_HAPROXY = yes ]; then
+  # HAProxy one hop: round robin over the two backends, keep-alive to the backends.
+  cat > "$WORK/haproxy.cfg" <<EOF
 global
   maxconn 4096
   nbthread 2
@@ -185,97 +235,116 @@ backend be
   server b1 127.0.0.1:$B1
   server b2 127.0.0.1:$B2
 EOF
-haproxy -db -f "$WORK/haproxy.cfg" >"$OUT/logs/haproxy-1hop.log" 2>&1 &
-PID_HA=$!; PIDS+=("$PID_HA")
+  haproxy -db -f "$WORK/haproxy.cfg" >"$OUT/logs/haproxy-1hop.log" 2>&1 &
+  PID_HA=$!; PIDS+=("$PID_HA")
+fi
 
-# HAProxy three hops in a chain: $H3A -> $H3B -> the one-hop HAProxy ($HA) -> backends.
-haproxy_hop() {  # haproxy_hop NAME LISTEN_PORT NEXT_PORT -> pid
-  sed -e "s/bind 127.0.0.1:$HA/bind 127.0.0.1:$2/" \
-      -e "/server b1 /c\\  server next 127.0.0.1:$3" -e "/server b2 /d" \
-      "$WORK/haproxy.cfg" >"$WORK/$1.cfg"
-  haproxy -db -f "$WORK/$1.cfg" >"$OUT/logs/$1.log" 2>&1 &
-  echo $!
-}
-PID_H3B=$(haproxy_hop haproxy-3hop-2 "$H3B" "$HA"); PIDS+=("$PID_H3B")
-PID_H3A=$(haproxy_hop haproxy-3hop-1 "$H3A" "$H3B"); PIDS+=("$PID_H3A")
+if selected haproxy-3hop; then
+  # HAProxy three hops in a chain: $H3A -> $H3B -> the one-hop HAProxy ($HA) -> backends.
+  haproxy_hop() {  # haproxy_hop NAME LISTEN_PORT NEXT_PORT -> pid
+    sed -e "s/bind 127.0.0.1:$HA/bind 127.0.0.1:$2/" \
+        -e "/server b1 /c\\  server next 127.0.0.1:$3" -e "/server b2 /d" \
+        "$WORK/haproxy.cfg" >"$WORK/$1.cfg"
+    haproxy -db -f "$WORK/$1.cfg" >"$OUT/logs/$1.log" 2>&1 &
+    echo $!
+  }
+  PID_H3B=$(haproxy_hop haproxy-3hop-2 "$H3B" "$HA"); PIDS+=("$PID_H3B")
+  PID_H3A=$(haproxy_hop haproxy-3hop-1 "$H3A" "$H3B"); PIDS+=("$PID_H3A")
+fi
 
-# NGINX one hop: round robin (default) with an upstream keep-alive pool.
-PID_NG=$(NGINX_WORKERS=2 start_nginx nginx-1hop "  upstream be { server 127.0.0.1:$B1; server 127.0.0.1:$B2; keepalive 64; }
+if selected nginx-1hop; then
+  # NGINX one hop: round robin (default) with an upstream keep-alive pool.
+  PID_NG=$(NGINX_WORKERS=2 start_nginx nginx-1hop "  upstream be { server 127.0.0.1:$B1; server 127.0.0.1:$B2; keepalive 64; }
   server { listen 127.0.0.1:$NG; location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }")
-PIDS+=("$PID_NG")
+  PIDS+=("$PID_NG")
+fi
 
-# edge-lb one hop: the real jar, the bench copy of its config (health checks off), no access log.
-EDGE_INSTANCE=bench-edge-lb EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$EL EDGE_ADMIN_PORT=$EL_ADMIN \
-  GATEWAY_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" EDGE_ACCESS_LOG_LEVEL=OFF \
-  "$JAVA" "${JAVA_OPTS[@]}" -jar "$EDGE_JAR" --config "$BENCH_DIR/edge-lb.yaml" \
-  >"$OUT/logs/edge-lb-1hop.log" 2>&1 &
-PID_EL=$!; PIDS+=("$PID_EL")
+if selected edge-lb-1hop; then
+  # edge-lb one hop: the real jar, the bench copy of its config (health checks off), no access log.
+  EDGE_INSTANCE=bench-edge-lb EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$EL EDGE_ADMIN_PORT=$EL_ADMIN \
+    GATEWAY_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" EDGE_ACCESS_LOG_LEVEL=OFF \
+    "$JAVA" "${JAVA_OPTS[@]}" -jar "$EDGE_JAR" --config "$BENCH_DIR/edge-lb.yaml" \
+    >"$OUT/logs/edge-lb-1hop.log" 2>&1 &
+  PID_EL=$!; PIDS+=("$PID_EL")
+fi
 
-# The demo issuer (JWKS for the gateway) and a long-lived token signed with its key, made by the
-# launcher's token command in a bench-local run folder.
-RUN_DIR="$WORK/run"; mkdir -p "$RUN_DIR"
-TOKEN=$("$JAVA" -jar "$ROOT/stack/target/stack.jar" --home "$ROOT" --run-dir "$RUN_DIR" \
-  token --sub bench --scope accounts:read --ttl 86400 2>>"$OUT/logs/token.log")
-EDGE_INSTANCE=bench-issuer EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$ISS EDGE_ADMIN_PORT=$ISS_ADMIN \
-  ISSUER_KEY_FILE="$RUN_DIR/keys/issuer-key.pem" \
-  "$JAVA" "${JAVA_OPTS[@]}" -jar "$SERVICES_JAR" --config "$ROOT/config/services/issuer.yaml" \
-  >"$OUT/logs/issuer.log" 2>&1 &
-PID_ISS=$!; PIDS+=("$PID_ISS")
+TOKEN=""
+if [ $NEED_GATEWAY = yes ]; then
+  # The demo issuer (JWKS for the gateway, whose config names it whatever routes are selected) and
+  # a long-lived token signed with its key, made by the launcher's token command in a bench-local
+  # run folder.
+  RUN_DIR="$WORK/run"; mkdir -p "$RUN_DIR"
+  TOKEN=$("$JAVA" -jar "$ROOT/stack/target/stack.jar" --home "$ROOT" --run-dir "$RUN_DIR" \
+    token --sub bench --scope accounts:read --ttl 86400 2>>"$OUT/logs/token.log")
+  EDGE_INSTANCE=bench-issuer EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$ISS EDGE_ADMIN_PORT=$ISS_ADMIN \
+    ISSUER_KEY_FILE="$RUN_DIR/keys/issuer-key.pem" \
+    "$JAVA" "${JAVA_OPTS[@]}" -jar "$SERVICES_JAR" --config "$ROOT/config/services/issuer.yaml" \
+    >"$OUT/logs/issuer.log" 2>&1 &
+  PID_ISS=$!; PIDS+=("$PID_ISS")
+fi
 
-# internal-lb over the backends (the last proxy of the hybrid chain).
-EDGE_HTTP_PORT=$IL EDGE_ADMIN_PORT=$IL_ADMIN BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" \
-  EDGE_ACCESS_LOG_LEVEL=OFF \
-  "$JAVA" "${JAVA_OPTS[@]}" -jar "$INTERNAL_JAR" --config "$BENCH_DIR/internal-lb.yaml" \
-  >"$OUT/logs/internal-lb.log" 2>&1 &
-PID_IL=$!; PIDS+=("$PID_IL")
+if [ $NEED_HYBRID = yes ]; then
+  # internal-lb over the backends (the last proxy of the hybrid chain).
+  EDGE_HTTP_PORT=$IL EDGE_ADMIN_PORT=$IL_ADMIN BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" \
+    EDGE_ACCESS_LOG_LEVEL=OFF \
+    "$JAVA" "${JAVA_OPTS[@]}" -jar "$INTERNAL_JAR" --config "$BENCH_DIR/internal-lb.yaml" \
+    >"$OUT/logs/internal-lb.log" 2>&1 &
+  PID_IL=$!; PIDS+=("$PID_IL")
+fi
 
-wait_http "http://127.0.0.1:$ISS_ADMIN/health/ready" "$PID_ISS" 60
-# One gateway with a one-member Hazelcast cluster; one route per gateway target (bench/gateway.yaml).
-EDGE_HTTP_PORT=$GW EDGE_ADMIN_PORT=$GW_ADMIN EDGE_CLUSTER_PORT=$GW_CLUSTER \
-  JWKS_URL="http://127.0.0.1:$ISS/.well-known/jwks.json" TRUSTED_PROXIES=127.0.0.1/32 \
-  BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" INTERNAL_LB_ENDPOINTS="127.0.0.1:$IL" \
-  EDGE_ACCESS_LOG_LEVEL=OFF \
-  "$JAVA" "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR" --config "$BENCH_DIR/gateway.yaml" \
-  >"$OUT/logs/gateway.log" 2>&1 &
-PID_GW=$!; PIDS+=("$PID_GW")
+if [ $NEED_GATEWAY = yes ]; then
+  wait_http "http://127.0.0.1:$ISS_ADMIN/health/ready" "$PID_ISS" 60
+  # One gateway with a one-member Hazelcast cluster; one route per gateway target and the three
+  # hybrid routes (bench/gateway.yaml).
+  EDGE_HTTP_PORT=$GW EDGE_ADMIN_PORT=$GW_ADMIN EDGE_CLUSTER_PORT=$GW_CLUSTER \
+    JWKS_URL="http://127.0.0.1:$ISS/.well-known/jwks.json" TRUSTED_PROXIES=127.0.0.1/32 \
+    BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" INTERNAL_LB_ENDPOINTS="127.0.0.1:$IL" \
+    EDGE_ACCESS_LOG_LEVEL=OFF \
+    "$JAVA" "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR" --config "$BENCH_DIR/gateway.yaml" \
+    >"$OUT/logs/gateway.log" 2>&1 &
+  PID_GW=$!; PIDS+=("$PID_GW")
+fi
 
-# The hybrid chain's edge-lb: a second edge-lb whose only gateway is the bench gateway.
-EDGE_INSTANCE=bench-edge-lb-hybrid EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$EH EDGE_ADMIN_PORT=$EH_ADMIN \
-  GATEWAY_ENDPOINTS="127.0.0.1:$GW" EDGE_ACCESS_LOG_LEVEL=OFF \
-  "$JAVA" "${JAVA_OPTS[@]}" -jar "$EDGE_JAR" --config "$BENCH_DIR/edge-lb.yaml" \
-  >"$OUT/logs/edge-lb-hybrid.log" 2>&1 &
-PID_EH=$!; PIDS+=("$PID_EH")
+if [ $NEED_HYBRID = yes ]; then
+  # The hybrid chain's edge-lb: a second edge-lb whose only gateway is the bench gateway.
+  EDGE_INSTANCE=bench-edge-lb-hybrid EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$EH EDGE_ADMIN_PORT=$EH_ADMIN \
+    GATEWAY_ENDPOINTS="127.0.0.1:$GW" EDGE_ACCESS_LOG_LEVEL=OFF \
+    "$JAVA" "${JAVA_OPTS[@]}" -jar "$EDGE_JAR" --config "$BENCH_DIR/edge-lb.yaml" \
+    >"$OUT/logs/edge-lb-hybrid.log" 2>&1 &
+  PID_EH=$!; PIDS+=("$PID_EH")
+fi
 
-wait_http "http://127.0.0.1:$HA/" "$PID_HA" 10
-wait_http "http://127.0.0.1:$NG/" "$PID_NG" 10
-wait_http "http://127.0.0.1:$H3A/" "$PID_H3A" 10
-wait_http "http://127.0.0.1:$EL_ADMIN/health/ready" "$PID_EL" 60
-wait_http "http://127.0.0.1:$EL/" "$PID_EL" 10
-wait_http "http://127.0.0.1:$IL_ADMIN/health/ready" "$PID_IL" 60
-wait_http "http://127.0.0.1:$GW_ADMIN/health/ready" "$PID_GW" 90
-wait_http "http://127.0.0.1:$EH_ADMIN/health/ready" "$PID_EH" 60
+if [ $NEED_HAPROXY = yes ]; then wait_http "http://127.0.0.1:$HA/" "$PID_HA" 10; fi
+if selected haproxy-3hop; then wait_http "http://127.0.0.1:$H3A/" "$PID_H3A" 10; fi
+if selected nginx-1hop; then wait_http "http://127.0.0.1:$NG/" "$PID_NG" 10; fi
+if selected edge-lb-1hop; then wait_http "http://127.0.0.1:$EL_ADMIN/health/ready" "$PID_EL" 60; fi
+if [ $NEED_HYBRID = yes ]; then wait_http "http://127.0.0.1:$IL_ADMIN/health/ready" "$PID_IL" 60; fi
+if [ $NEED_GATEWAY = yes ]; then wait_http "http://127.0.0.1:$GW_ADMIN/health/ready" "$PID_GW" 90; fi
+if [ $NEED_HYBRID = yes ]; then wait_http "http://127.0.0.1:$EH_ADMIN/health/ready" "$PID_EH" 60; fi
 AUTH="Authorization: Bearer $TOKEN"
-for path in plain jwt leased exact; do
-  curl -fsS -o /dev/null --max-time 5 -H "$AUTH" "http://127.0.0.1:$GW/bench/$path" \
-    || { log "gateway route /bench/$path does not answer 2xx (see $OUT/logs/gateway.log)"; exit 1; }
-done
-curl -fsS -o /dev/null --max-time 5 -H "$AUTH" "http://127.0.0.1:$EH/bench/hybrid" \
-  || { log "the hybrid chain does not answer 2xx (see $OUT/logs)"; exit 1; }
 
 # name|depth|url|pids whose CPU and RSS count|jvm?|token?
-TARGETS=(
-  "direct|0|http://127.0.0.1:$B1/|$PID_B1|no|no"
-  "haproxy-1hop|1|http://127.0.0.1:$HA/|$PID_HA|no|no"
-  "nginx-1hop|1|http://127.0.0.1:$NG/|$PID_NG|no|no"
-  "edge-lb-1hop|1|http://127.0.0.1:$EL/|$PID_EL|yes|no"
-  "gateway-plain|1|http://127.0.0.1:$GW/bench/plain|$PID_GW|yes|no"
-  "gateway-jwt|1|http://127.0.0.1:$GW/bench/jwt|$PID_GW|yes|yes"
-  "gateway-jwt-leased|1|http://127.0.0.1:$GW/bench/leased|$PID_GW|yes|yes"
-  "gateway-jwt-exact|1|http://127.0.0.1:$GW/bench/exact|$PID_GW|yes|yes"
-  "haproxy-3hop|3|http://127.0.0.1:$H3A/|$PID_H3A $PID_H3B $PID_HA|no|no"
-  "hybrid|3|http://127.0.0.1:$EH/bench/hybrid|$PID_EH $PID_GW $PID_IL|yes|yes"
-)
-log "targets up: ${#TARGETS[@]} (mode $MODE, $ROUNDS rounds x ${DURATION}s x 2 profiles)"
+TARGETS=()
+selected direct && TARGETS+=("direct|0|http://127.0.0.1:$B1/|$PID_B1|no|no")
+selected haproxy-1hop && TARGETS+=("haproxy-1hop|1|http://127.0.0.1:$HA/|$PID_HA|no|no")
+selected nginx-1hop && TARGETS+=("nginx-1hop|1|http://127.0.0.1:$NG/|$PID_NG|no|no")
+selected edge-lb-1hop && TARGETS+=("edge-lb-1hop|1|http://127.0.0.1:$EL/|$PID_EL|yes|no")
+selected gateway-plain && TARGETS+=("gateway-plain|1|http://127.0.0.1:$GW/bench/plain|$PID_GW|yes|no")
+selected gateway-jwt && TARGETS+=("gateway-jwt|1|http://127.0.0.1:$GW/bench/jwt|$PID_GW|yes|yes")
+selected gateway-jwt-leased && TARGETS+=("gateway-jwt-leased|1|http://127.0.0.1:$GW/bench/leased|$PID_GW|yes|yes")
+selected gateway-jwt-exact && TARGETS+=("gateway-jwt-exact|1|http://127.0.0.1:$GW/bench/exact|$PID_GW|yes|yes")
+selected haproxy-3hop && TARGETS+=("haproxy-3hop|3|http://127.0.0.1:$H3A/|$PID_H3A $PID_H3B $PID_HA|no|no")
+for mode in jwt leased exact; do
+  name=hybrid-jwt; [ $mode = jwt ] || name=hybrid-jwt-$mode
+  selected $name && TARGETS+=("$name|3|http://127.0.0.1:$EH/bench/hybrid/$mode|$PID_EH $PID_GW $PID_IL|yes|yes")
+done
+for t in "${TARGETS[@]}"; do
+  IFS='|' read -r name depth url pids jvm auth <<<"$t"
+  header=(); [ "$auth" = yes ] && header=(-H "$AUTH")
+  curl -fsS -o /dev/null --max-time 5 "${header[@]}" "$url" \
+    || { log "$name ($url) does not answer 2xx (see $OUT/logs)"; exit 1; }
+done
+log "targets up: ${#TARGETS[@]} (mode $MODE, $ROUNDS rounds x ${DURATION}s x 2 profiles): ${SELECTED[*]}"
 
 # ---------------------------------------------------------------- 4. measure
 run_wrk() {      # run_wrk CONNS SECONDS URL OUTFILE TOKEN? (yes: send the bench token)
@@ -285,12 +354,24 @@ run_wrk() {      # run_wrk CONNS SECONDS URL OUTFILE TOKEN? (yes: send the bench
     >"$4" 2>&1 || true
 }
 
+# Warm-up at 64 connections. A target without a JVM gets WARMUP_OTHER seconds (it has nothing to
+# compile). The first target on a JVM gets WARMUP seconds; a chain whose JVMs no
+# other target warms gets three times that (measured with the single warm-up, hybrid ran at a
+# quarter of its warm rate, still compiling). A later target on JVMs that are warm already (another
+# route of the same gateway, another limiter through the same chain) gets a third of WARMUP.
+WARMED=" "
 for t in "${TARGETS[@]}"; do
   IFS='|' read -r name depth url pids jvm auth <<<"$t"
-  secs=2; [ "$jvm" = yes ] && secs=$WARMUP
-  # A chain has JVMs that no other target warms (its edge-lb and internal-lb): measured with the
-  # single warm-up, hybrid ran at a quarter of its warm rate, still compiling.
-  [ "$jvm" = yes ] && [ "$depth" -gt 1 ] && secs=$(( WARMUP * 3 ))
+  secs=$WARMUP_OTHER
+  if [ "$jvm" = yes ]; then
+    cold=0
+    for p in $pids; do [[ $WARMED == *" $p "* ]] || cold=$((cold + 1)); done
+    if [ $cold = 0 ]; then secs=$(( WARMUP / 3 > 2 ? WARMUP / 3 : 2 ))
+    elif [ "$cold" -gt 1 ]; then secs=$(( WARMUP * 3 ))
+    else secs=$WARMUP
+    fi
+    WARMED="$WARMED$pids "
+  fi
   log "warm-up $name (${secs}s)"
   run_wrk 64 "$secs" "$url" "$WORK/warmup-$name.txt" "$auth"
 done
