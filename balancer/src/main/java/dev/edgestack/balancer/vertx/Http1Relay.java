@@ -703,16 +703,7 @@ public final class Http1Relay implements DrainableServer {
           waitForRoom(TimeUnit.NANOSECONDS.toMillis(remainingNanos));
           return;
         }
-        fail(
-            lastFailure != null
-                ? lastFailure
-                : EdgeFailure.of(
-                    FailureKind.NO_HEALTHY_ENDPOINT,
-                    "No healthy endpoint in pool "
-                        + pool.name()
-                        + (pool.pool().panicking()
-                            ? " (panic: " + pool.pool().panicConfig().mode() + ")"
-                            : "")));
+        fail(lastFailure != null ? lastFailure : pool.noHealthyEndpoint());
         return;
       }
       endpoint = admission.endpoint();
@@ -725,7 +716,7 @@ public final class Http1Relay implements DrainableServer {
       attempts++;
       upstreamName = pool.name() + "/" + endpoint.address();
       attempt = new Attempt(endpoint, System.nanoTime(), pool.outcomes());
-      UpstreamLink idle = takeIdle(endpoint);
+      UpstreamLink idle = takeIdle(endpoint, pool.config().requestTimeout().toNanos());
       if (idle != null) {
         idle.start(this, true);
         return;
@@ -752,19 +743,7 @@ public final class Http1Relay implements DrainableServer {
                           attempt();
                           return;
                         }
-                        AdmissionQueue.Rejection reason =
-                            ((AdmissionQueue.RejectedException) woken.cause()).reason;
-                        pool.meters().rejected(reason);
-                        fail(
-                            EdgeFailure.of(
-                                FailureKind.UNAVAILABLE,
-                                "Pool "
-                                    + pool.name()
-                                    + " is at its limit ("
-                                    + (reason == AdmissionQueue.Rejection.QUEUE_FULL
-                                        ? "queue full"
-                                        : "no room within the queue timeout")
-                                    + ")"));
+                        fail(pool.rejected(woken.cause()));
                       }));
     }
 
@@ -1498,13 +1477,15 @@ public final class Http1Relay implements DrainableServer {
     }
   }
 
-  /** An idle kept-alive connection to {@code endpoint} on this event loop, or null. */
-  private UpstreamLink takeIdle(Endpoint endpoint) {
+  /**
+   * An idle kept-alive connection to {@code endpoint} on this event loop, or null; one idle for
+   * longer than {@code maxIdle} is closed instead (the Vert.x client's pool keeps them as long).
+   */
+  private UpstreamLink takeIdle(Endpoint endpoint, long maxIdle) {
     ArrayDeque<UpstreamLink> idle = loops.get().idle.get(endpoint);
     if (idle == null) {
       return null;
     }
-    long maxIdle = TimeUnit.SECONDS.toNanos(30);
     while (true) {
       UpstreamLink link = idle.poll();
       if (link == null) {

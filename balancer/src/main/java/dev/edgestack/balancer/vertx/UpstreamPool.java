@@ -379,30 +379,11 @@ public final class UpstreamPool {
                   if (woken.succeeded()) {
                     return attempt(flight, body);
                   }
-                  AdmissionQueue.Rejection reason =
-                      ((AdmissionQueue.RejectedException) woken.cause()).reason;
-                  meters.rejected(reason);
-                  return Future.failedFuture(
-                      EdgeFailure.of(
-                          FailureKind.UNAVAILABLE,
-                          "Pool "
-                              + pool.name()
-                              + " is at its limit ("
-                              + (reason == AdmissionQueue.Rejection.QUEUE_FULL
-                                  ? "queue full"
-                                  : "no room within the queue timeout")
-                              + ")"));
+                  return Future.failedFuture(rejected(woken.cause()));
                 });
       }
-      if (flight.lastFailure != null) {
-        return Future.failedFuture(flight.lastFailure);
-      }
       return Future.failedFuture(
-          EdgeFailure.of(
-              FailureKind.NO_HEALTHY_ENDPOINT,
-              "No healthy endpoint in pool "
-                  + pool.name()
-                  + (pool.panicking() ? " (panic: " + pool.panicConfig().mode() + ")" : "")));
+          flight.lastFailure != null ? flight.lastFailure : noHealthyEndpoint());
     }
     Endpoint endpoint = admission.endpoint;
     flight.tried.add(endpoint);
@@ -648,6 +629,29 @@ public final class UpstreamPool {
 
   // What the byte-level HTTP/1.1 relay (Http1Relay) shares with forward(): the same admission,
   // queue, outcomes, budget and meters, so both listeners balance, limit and report alike.
+
+  /** Counts a failed wait in the admission queue and says why the request was refused. */
+  EdgeFailure rejected(Throwable failedWait) {
+    AdmissionQueue.Rejection reason = ((AdmissionQueue.RejectedException) failedWait).reason;
+    meters.rejected(reason);
+    return EdgeFailure.of(
+        FailureKind.UNAVAILABLE,
+        "Pool "
+            + pool.name()
+            + " is at its limit ("
+            + (reason == AdmissionQueue.Rejection.QUEUE_FULL
+                ? "queue full"
+                : "no room within the queue timeout")
+            + ")");
+  }
+
+  EdgeFailure noHealthyEndpoint() {
+    return EdgeFailure.of(
+        FailureKind.NO_HEALTHY_ENDPOINT,
+        "No healthy endpoint in pool "
+            + pool.name()
+            + (pool.panicking() ? " (panic: " + pool.panicConfig().mode() + ")" : ""));
+  }
 
   AdmissionQueue queue() {
     return queue;
