@@ -89,7 +89,12 @@ final class PolicyLimiter {
     }
     Lease lease = leases.computeIfAbsent(key, k -> new Lease());
     if (lease.take(cost, now)) {
-      return Future.succeededFuture(fromLease(lease, now));
+      PolicyDecision decision = fromLease(lease, now);
+      Promise<Void> refill = lease.beginRefill(cost, now);
+      if (refill != null) {
+        refill(key, now, lease, refill);
+      }
+      return Future.succeededFuture(decision);
     }
     Promise<Void> fetch = lease.beginFetch();
     if (fetch == null) {
@@ -107,6 +112,59 @@ final class PolicyLimiter {
       return ask(key, now, lease);
     }
     return ask(key, now, lease).onComplete(done -> lease.endFetch(fetch));
+  }
+
+  /**
+   * Refills a lease that is running low while requests keep spending what is left. The tokens it
+   * still holds count against its share; a refusal is not cached as "over limit", because the rest
+   * of the lease may still be spent, and the request that finds it empty asks the store itself.
+   */
+  private void refill(String key, long now, Lease lease, Promise<Void> refill) {
+    if (!breaker.allows(now)) {
+      lease.endFetch(refill);
+      return;
+    }
+    long maxBatch = policy.lease().maxBatch();
+    long held = lease.held(now);
+    TokenRequest request =
+        new TokenRequest(
+            policy.cost(),
+            Math.max(policy.cost(), maxBatch - held),
+            2 * store.liveMembers(),
+            lease.drainExpired(now),
+            lease.takenAtMicros(),
+            held);
+    long started = System.nanoTime();
+    Future<LimitStep> answer;
+    try {
+      answer = store.acquire(policy.name(), key, algorithm, now, request);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    Deadlines.within(
+            vertx,
+            answer,
+            policy.storeTimeout(),
+            () -> new TimeoutException("no answer within " + policy.storeTimeout()))
+        .onComplete(
+            result -> {
+              metrics.storeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              if (result.failed()) {
+                storeFailed(result.cause());
+              } else {
+                storeAnswered();
+                LimitStep step = result.result();
+                if (step.admitted()) {
+                  metrics.leasedTokens.increment(step.granted());
+                  lease.add(step.granted(), now, ttlMicros(), step);
+                }
+              }
+              lease.endFetch(refill);
+            });
+  }
+
+  private long ttlMicros() {
+    return policy.lease().ttl().toNanos() / 1_000;
   }
 
   private PolicyDecision fromLease(Lease lease, long now) {
@@ -209,7 +267,8 @@ final class PolicyLimiter {
               Math.max(cost, policy.lease().maxBatch()),
               2 * store.liveMembers(),
               returned,
-              lease.takenAtMicros());
+              lease.takenAtMicros(),
+              0);
     }
     TokenRequest sent = request;
     long started = System.nanoTime();
@@ -264,7 +323,7 @@ final class PolicyLimiter {
     long spare = step.granted() - policy.cost();
     if (lease != null) {
       metrics.leasedTokens.increment(step.granted());
-      lease.renew(spare, now, policy.lease().ttl().toNanos() / 1_000, step);
+      lease.add(spare, now, ttlMicros(), step);
     }
     long cost = policy.cost();
     return decided(
