@@ -31,6 +31,9 @@ final class PolicyLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLimiter.class);
   private static final int MAX_CACHED_KEYS = 100_000;
   private static final int MAX_BATCH = 256;
+  // Store calls in flight per key of an exact policy (see CoalescedCalls); measured in
+  // docs/rate-limiting.md.
+  static final int DEFAULT_CALLS_IN_FLIGHT = 2;
 
   private final RateLimitConfig policy;
   private final LimitAlgorithm algorithm;
@@ -41,6 +44,7 @@ final class PolicyLimiter {
   private final RateLimitMetrics metrics;
   private final LocalShare localShare;
   private final long nearLimit;
+  private final int callsInFlight;
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, CoalescedCalls> calls = new ConcurrentHashMap<>();
   // Key -> {trusted until, refused cost, allowAt, resetAt} (micros): nothing of that cost passes.
@@ -51,8 +55,10 @@ final class PolicyLimiter {
       RateLimitStore store,
       Vertx vertx,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      int callsInFlight) {
     this.policy = policy;
+    this.callsInFlight = callsInFlight;
     this.algorithm = algorithm(policy);
     this.store = store;
     this.vertx = vertx;
@@ -174,7 +180,8 @@ final class PolicyLimiter {
 
   private Future<PolicyDecision> exact(String key) {
     // The breaker is asked once per call in send: asking takes the half-open probe.
-    CoalescedCalls keyCalls = calls.computeIfAbsent(key, k -> new CoalescedCalls(MAX_BATCH));
+    CoalescedCalls keyCalls =
+        calls.computeIfAbsent(key, k -> new CoalescedCalls(MAX_BATCH, callsInFlight));
     CoalescedCalls.Waiter waiter = new CoalescedCalls.Waiter();
     if (keyCalls.startOrWait(waiter)) {
       send(key, keyCalls, List.of(waiter));
