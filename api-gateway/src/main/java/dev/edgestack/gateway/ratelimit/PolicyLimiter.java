@@ -126,16 +126,17 @@ final class PolicyLimiter {
    * of the lease may still be spent, and the request that finds it empty asks the store itself.
    */
   private void refill(String key, long now, Lease lease, Promise<Void> refill) {
-    if (!breaker.allows(now)) {
+    long held = lease.held(now);
+    long want = policy.lease().maxBatch() - held;
+    // Never more than maxBatch held; the breaker is asked last: asking takes the half-open probe.
+    if (want < policy.cost() || !breaker.allows(now)) {
       lease.endFetch(refill);
       return;
     }
-    long maxBatch = policy.lease().maxBatch();
-    long held = lease.held(now);
     TokenRequest request =
         new TokenRequest(
             policy.cost(),
-            Math.max(policy.cost(), maxBatch - held),
+            want,
             2 * store.liveMembers(),
             lease.drainExpired(now),
             lease.takenAtMicros(),
