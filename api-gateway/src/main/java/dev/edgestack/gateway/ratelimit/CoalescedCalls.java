@@ -7,18 +7,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The store calls of one key of an {@code exact} policy: at most one in flight per gateway.
- * Requests that arrive meanwhile wait and are then decided together in one call, each exactly as if
- * asked alone ({@link RateLimitStore#acquireEach}), so a hot key costs one round trip per batch
- * instead of one per request and its owner's partition thread runs one step per batch.
+ * The store calls of one key of an {@code exact} policy: at most {@code maxInFlight} in flight per
+ * gateway. Requests that arrive while all are out wait and are then decided together in the next
+ * call, each exactly as if asked alone ({@link RateLimitStore#acquireEach}), so a hot key costs one
+ * round trip per batch instead of one per request and its owner's partition thread runs one step
+ * per batch. More than one call in flight lets a batch gather while another is out, so that a
+ * remote owner's round trip does not idle the key; the owner still decides every step atomically.
  */
 final class CoalescedCalls {
   private final int maxBatch;
-  private boolean calling;
+  private final int maxInFlight;
+  private int inFlight;
   private List<Waiter> waiting = new ArrayList<>();
 
-  CoalescedCalls(int maxBatch) {
+  CoalescedCalls(int maxBatch, int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 1)");
+    }
     this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
   }
 
   /** A request waiting for its decision, answered on the context it came from. */
@@ -42,18 +49,18 @@ final class CoalescedCalls {
 
   /** True when {@code waiter} should call the store now; else it waits for the next batch. */
   synchronized boolean startOrWait(Waiter waiter) {
-    if (calling) {
+    if (inFlight >= maxInFlight) {
       waiting.add(waiter);
       return false;
     }
-    calling = true;
+    inFlight++;
     return true;
   }
 
   /** The next batch to send when a call ended (oldest first), or empty when nobody waits. */
   synchronized List<Waiter> next() {
     if (waiting.isEmpty()) {
-      calling = false;
+      inFlight--;
       return List.of();
     }
     if (waiting.size() <= maxBatch) {
@@ -67,6 +74,6 @@ final class CoalescedCalls {
   }
 
   synchronized boolean idle() {
-    return !calling;
+    return inFlight == 0;
   }
 }

@@ -69,6 +69,12 @@ final class Gcra implements LimitAlgorithm {
 
   @Override
   public LimitStep acquire(Serializable state, long nowMicros, long need, long want, int share) {
+    return acquire(state, nowMicros, need, want, share, 0);
+  }
+
+  @Override
+  public LimitStep acquire(
+      Serializable state, long nowMicros, long need, long want, int share, long held) {
     long tat = state == null ? nowMicros : Math.max((Long) state, nowMicros);
     long available = (nowMicros + toleranceMicros - tat) / emissionMicros;
     if (available < need) {
@@ -81,7 +87,12 @@ final class Gcra implements LimitAlgorithm {
           allowAt - nowMicros,
           tat - nowMicros);
     }
-    long granted = Math.max(need, Math.min(want, need + (available - need) / Math.max(1, share)));
+    long shareCap = need + (available + held - need) / Math.max(1, share) - held;
+    long granted = held == 0 ? Math.max(need, Math.min(want, shareCap)) : Math.min(want, shareCap);
+    if (granted < need) {
+      // This gateway already holds its share: a lease refill takes nothing.
+      return new LimitStep(RateLimitDecision.ADMITTED, tat, 0, available, 0, tat - nowMicros);
+    }
     long newTat = tat + granted * emissionMicros;
     return new LimitStep(
         RateLimitDecision.ADMITTED, newTat, granted, available - granted, 0, newTat - nowMicros);

@@ -5,25 +5,60 @@ import io.vertx.core.Promise;
 
 /**
  * Tokens this gateway took from the store for one key and may spend without asking again, until
- * they run out or the lease expires. Unused tokens of an expired lease are returned to the store.
- * One fetch per key at a time: requests that find the lease empty while a fetch is in flight wait
- * for it instead of stampeding the store.
+ * they run out or expire one ttl after they were taken. Unused tokens of an expired grant are
+ * returned to the store. One fetch per key at a time: requests that find the lease empty while a
+ * fetch is in flight wait for it instead of stampeding the store.
+ *
+ * <p>A busy lease is refilled early: once a request leaves half of the last grant or less, it
+ * starts a fetch and the following requests keep spending the rest meanwhile. The new grant is kept
+ * apart with its own expiry and is spent once the older one is used up or expired, so no token is
+ * ever spent later than one ttl after it was taken.
  */
 final class Lease {
   private Promise<Void> fetching;
+  // The grant being spent, and the one refilled early (spent when the first is used up).
   private long tokens;
   private long takenAtMicros;
   private long expiresAtMicros;
+  private long nextTokens;
+  private long nextTakenAtMicros;
+  private long nextExpiresAtMicros;
+  private long lastGrant;
+  // Tokens of expired (or too small to use) grants, to give back at the next chance.
+  private long unreturned;
+  private long unreturnedTakenAtMicros;
   private long remainingAtGrant;
   private long resetMicrosAtGrant;
 
-  /** Takes {@code cost} tokens if the lease is live and holds them; else returns false. */
+  /** Takes {@code cost} tokens if a live grant holds them; else returns false. */
   synchronized boolean take(long cost, long nowMicros) {
-    if (nowMicros >= expiresAtMicros || tokens < cost) {
+    expire(nowMicros);
+    if (tokens < cost && nextTokens >= cost) {
+      retire(tokens, takenAtMicros);
+      promote();
+    }
+    if (tokens < cost) {
       return false;
     }
     tokens -= cost;
     return true;
+  }
+
+  /**
+   * Starts an early refill if this lease is running low and nothing is being fetched: returns the
+   * promise to complete when it ends (see {@link #endFetch}), or null. Only a lease whose last
+   * grant was more than one request's worth refills early: near the limit grants shrink to the
+   * request's cost, and there every request asks the store, as an exact policy does.
+   */
+  synchronized Promise<Void> beginRefill(long cost, long nowMicros) {
+    if (fetching != null || nextTokens > 0 || lastGrant < 2 * cost) {
+      return null;
+    }
+    if (tokens > lastGrant / 2 || nowMicros >= expiresAtMicros) {
+      return null;
+    }
+    fetching = Promise.promise();
+    return fetching;
   }
 
   /**
@@ -57,38 +92,57 @@ final class Lease {
     }
   }
 
+  /** The tokens this gateway holds for the key right now (both grants). */
+  synchronized long held(long nowMicros) {
+    expire(nowMicros);
+    return tokens + nextTokens;
+  }
+
   /**
-   * Adds {@code tokens} spare tokens: to the live lease (keeping its expiry, so that no token is
-   * spent later than one ttl after it was taken), or as a new lease.
+   * Adds a grant of {@code granted} spare tokens taken at {@code nowMicros}, with its own expiry:
+   * spent after the current grant, or at once when that one is used up.
    */
-  synchronized void renew(long tokens, long nowMicros, long ttlMicros, LimitStep step) {
-    if (nowMicros < expiresAtMicros) {
-      this.tokens += tokens;
+  synchronized void add(long granted, long nowMicros, long ttlMicros, LimitStep step) {
+    expire(nowMicros);
+    this.lastGrant = granted;
+    if (granted <= 0) {
       return;
     }
-    this.tokens = tokens;
-    this.takenAtMicros = nowMicros;
-    this.expiresAtMicros = nowMicros + ttlMicros;
+    if (nextTokens > 0) {
+      retire(tokens, takenAtMicros);
+      promote();
+    }
+    if (tokens > 0) {
+      nextTokens = granted;
+      nextTakenAtMicros = nowMicros;
+      nextExpiresAtMicros = nowMicros + ttlMicros;
+    } else {
+      tokens = granted;
+      takenAtMicros = nowMicros;
+      expiresAtMicros = nowMicros + ttlMicros;
+    }
     this.remainingAtGrant = step.remaining();
     this.resetMicrosAtGrant = step.resetMicros();
   }
 
-  /** Empties an expired lease: how many tokens to return, taken at {@link #takenAtMicros()}. */
+  /**
+   * Empties expired grants: how many tokens to return, taken at {@link #takenAtMicros()} (the
+   * latest of them; moving a GCRA state back is exact whatever the time).
+   */
   synchronized long drainExpired(long nowMicros) {
-    if (nowMicros < expiresAtMicros) {
-      return 0;
-    }
-    long unused = tokens;
-    tokens = 0;
+    expire(nowMicros);
+    long unused = unreturned;
+    unreturned = 0;
     return unused;
   }
 
+  /** When the tokens {@link #drainExpired} last handed out were taken. */
   synchronized long takenAtMicros() {
-    return takenAtMicros;
+    return unreturnedTakenAtMicros;
   }
 
   synchronized boolean expired(long nowMicros) {
-    return nowMicros >= expiresAtMicros;
+    return nowMicros >= expiresAtMicros && (nextTokens == 0 || nowMicros >= nextExpiresAtMicros);
   }
 
   /** What the client is told: the store's remaining at grant plus what is left here. */
@@ -97,8 +151,36 @@ final class Lease {
         RateLimitDecision.ADMITTED,
         null,
         0,
-        remainingAtGrant + tokens,
+        remainingAtGrant + tokens + nextTokens,
         0,
         Math.max(0, resetMicrosAtGrant - (nowMicros - takenAtMicros)));
+  }
+
+  private void expire(long nowMicros) {
+    if (nextTokens > 0 && nowMicros >= nextExpiresAtMicros) {
+      retire(nextTokens, nextTakenAtMicros);
+      nextTokens = 0;
+    }
+    if (nowMicros >= expiresAtMicros) {
+      retire(tokens, takenAtMicros);
+      tokens = 0;
+    }
+    if (tokens == 0 && nextTokens > 0) {
+      promote();
+    }
+  }
+
+  private void retire(long unused, long takenAt) {
+    if (unused > 0) {
+      unreturned += unused;
+      unreturnedTakenAtMicros = Math.max(unreturnedTakenAtMicros, takenAt);
+    }
+  }
+
+  private void promote() {
+    tokens = nextTokens;
+    takenAtMicros = nextTakenAtMicros;
+    expiresAtMicros = nextExpiresAtMicros;
+    nextTokens = 0;
   }
 }

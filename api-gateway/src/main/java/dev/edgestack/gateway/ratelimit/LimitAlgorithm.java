@@ -35,6 +35,18 @@ public interface LimitAlgorithm extends Serializable {
    */
   LimitStep acquire(Serializable state, long nowMicros, long need, long want, int share);
 
+  /**
+   * As {@link #acquire(Serializable, long, long, long, int)} for a gateway that refills its lease
+   * while it still holds {@code held} tokens of this key: what it holds counts against its share,
+   * so that afterwards it holds at most {@code need} plus {@code 1 / share} of the tokens beyond
+   * {@code need} that were spare or held. Grants nothing (admitted, zero tokens) when it already
+   * holds that much. Only algorithms that lease implement it.
+   */
+  default LimitStep acquire(
+      Serializable state, long nowMicros, long need, long want, int share, long held) {
+    throw new UnsupportedOperationException("leases need gcra");
+  }
+
   /** Gives back {@code tokens} taken at {@code takenAtMicros} (a refund or an unused lease). */
   Serializable refund(Serializable state, long nowMicros, long tokens, long takenAtMicros);
 

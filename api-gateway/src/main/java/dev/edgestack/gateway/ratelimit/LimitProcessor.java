@@ -27,6 +27,7 @@ public final class LimitProcessor
   private int share;
   private long refundTokens;
   private long refundTakenAtMicros;
+  private long held;
   // Zero for one step; else that many requests of cost need, decided one after the other.
   private int each;
 
@@ -52,14 +53,17 @@ public final class LimitProcessor
 
   /** Takes from {@code need} to {@code want} tokens, first giving back {@code returned} ones. */
   static LimitProcessor acquire(LimitAlgorithm algorithm, long nowMicros, TokenRequest request) {
-    return new LimitProcessor(
-        algorithm,
-        nowMicros,
-        request.need(),
-        request.want(),
-        request.share(),
-        request.returned(),
-        request.returnedTakenAtMicros());
+    LimitProcessor processor =
+        new LimitProcessor(
+            algorithm,
+            nowMicros,
+            request.need(),
+            request.want(),
+            request.share(),
+            request.returned(),
+            request.returnedTakenAtMicros());
+    processor.held = request.held();
+    return processor;
   }
 
   /**
@@ -92,6 +96,7 @@ public final class LimitProcessor
     out.writeLong(refundTokens);
     out.writeLong(refundTakenAtMicros);
     out.writeInt(each);
+    out.writeLong(held);
   }
 
   @Override
@@ -104,6 +109,7 @@ public final class LimitProcessor
     refundTokens = in.readLong();
     refundTakenAtMicros = in.readLong();
     each = in.readInt();
+    held = in.readLong();
   }
 
   @Override
@@ -123,7 +129,10 @@ public final class LimitProcessor
       }
       return new LimitStep(RateLimitDecision.ADMITTED, null, 0, 0, 0, 0).toWire();
     }
-    LimitStep step = algorithm.acquire(state, nowMicros, need, want, share);
+    LimitStep step =
+        held == 0
+            ? algorithm.acquire(state, nowMicros, need, want, share)
+            : algorithm.acquire(state, nowMicros, need, want, share, held);
     if (step.admitted()) {
       entry.setValue(step.state());
     } else if (changed) {

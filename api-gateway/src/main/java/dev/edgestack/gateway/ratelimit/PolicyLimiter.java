@@ -31,6 +31,9 @@ final class PolicyLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLimiter.class);
   private static final int MAX_CACHED_KEYS = 100_000;
   private static final int MAX_BATCH = 256;
+  // Store calls in flight per key of an exact policy (see CoalescedCalls); measured in
+  // docs/rate-limiting.md.
+  static final int DEFAULT_CALLS_IN_FLIGHT = 2;
 
   private final RateLimitConfig policy;
   private final LimitAlgorithm algorithm;
@@ -41,6 +44,7 @@ final class PolicyLimiter {
   private final RateLimitMetrics metrics;
   private final LocalShare localShare;
   private final long nearLimit;
+  private final int callsInFlight;
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, CoalescedCalls> calls = new ConcurrentHashMap<>();
   // Key -> {trusted until, refused cost, allowAt, resetAt} (micros): nothing of that cost passes.
@@ -51,8 +55,10 @@ final class PolicyLimiter {
       RateLimitStore store,
       Vertx vertx,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      int callsInFlight) {
     this.policy = policy;
+    this.callsInFlight = callsInFlight;
     this.algorithm = algorithm(policy);
     this.store = store;
     this.vertx = vertx;
@@ -89,7 +95,12 @@ final class PolicyLimiter {
     }
     Lease lease = leases.computeIfAbsent(key, k -> new Lease());
     if (lease.take(cost, now)) {
-      return Future.succeededFuture(fromLease(lease, now));
+      PolicyDecision decision = fromLease(lease, now);
+      Promise<Void> refill = lease.beginRefill(cost, now);
+      if (refill != null) {
+        refill(key, now, lease, refill);
+      }
+      return Future.succeededFuture(decision);
     }
     Promise<Void> fetch = lease.beginFetch();
     if (fetch == null) {
@@ -109,6 +120,60 @@ final class PolicyLimiter {
     return ask(key, now, lease).onComplete(done -> lease.endFetch(fetch));
   }
 
+  /**
+   * Refills a lease that is running low while requests keep spending what is left. The tokens it
+   * still holds count against its share; a refusal is not cached as "over limit", because the rest
+   * of the lease may still be spent, and the request that finds it empty asks the store itself.
+   */
+  private void refill(String key, long now, Lease lease, Promise<Void> refill) {
+    long held = lease.held(now);
+    long want = policy.lease().maxBatch() - held;
+    // Never more than maxBatch held; the breaker is asked last: asking takes the half-open probe.
+    if (want < policy.cost() || !breaker.allows(now)) {
+      lease.endFetch(refill);
+      return;
+    }
+    TokenRequest request =
+        new TokenRequest(
+            policy.cost(),
+            want,
+            2 * store.liveMembers(),
+            lease.drainExpired(now),
+            lease.takenAtMicros(),
+            held);
+    long started = System.nanoTime();
+    Future<LimitStep> answer;
+    try {
+      answer = store.acquire(policy.name(), key, algorithm, now, request);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    Deadlines.within(
+            vertx,
+            answer,
+            policy.storeTimeout(),
+            () -> new TimeoutException("no answer within " + policy.storeTimeout()))
+        .onComplete(
+            result -> {
+              metrics.storeLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              if (result.failed()) {
+                storeFailed(result.cause());
+              } else {
+                storeAnswered();
+                LimitStep step = result.result();
+                if (step.admitted()) {
+                  metrics.leasedTokens.increment(step.granted());
+                  lease.add(step.granted(), now, ttlMicros(), step);
+                }
+              }
+              lease.endFetch(refill);
+            });
+  }
+
+  private long ttlMicros() {
+    return policy.lease().ttl().toNanos() / 1_000;
+  }
+
   private PolicyDecision fromLease(Lease lease, long now) {
     long cost = policy.cost();
     return decided(lease.estimate(now), () -> lease.giveBack(cost, nowMicros()));
@@ -116,7 +181,8 @@ final class PolicyLimiter {
 
   private Future<PolicyDecision> exact(String key) {
     // The breaker is asked once per call in send: asking takes the half-open probe.
-    CoalescedCalls keyCalls = calls.computeIfAbsent(key, k -> new CoalescedCalls(MAX_BATCH));
+    CoalescedCalls keyCalls =
+        calls.computeIfAbsent(key, k -> new CoalescedCalls(MAX_BATCH, callsInFlight));
     CoalescedCalls.Waiter waiter = new CoalescedCalls.Waiter();
     if (keyCalls.startOrWait(waiter)) {
       send(key, keyCalls, List.of(waiter));
@@ -209,7 +275,8 @@ final class PolicyLimiter {
               Math.max(cost, policy.lease().maxBatch()),
               2 * store.liveMembers(),
               returned,
-              lease.takenAtMicros());
+              lease.takenAtMicros(),
+              0);
     }
     TokenRequest sent = request;
     long started = System.nanoTime();
@@ -264,7 +331,7 @@ final class PolicyLimiter {
     long spare = step.granted() - policy.cost();
     if (lease != null) {
       metrics.leasedTokens.increment(step.granted());
-      lease.renew(spare, now, policy.lease().ttl().toNanos() / 1_000, step);
+      lease.add(spare, now, ttlMicros(), step);
     }
     long cost = policy.cost();
     return decided(

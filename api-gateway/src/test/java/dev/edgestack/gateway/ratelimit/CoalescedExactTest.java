@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Exact policies share one store call among the requests of a key that arrive while a call is in
- * flight, and each request is still decided exactly as if it had asked alone.
+ * Exact policies share one store call among the requests of a key that arrive while the key's calls
+ * are in flight, and each request is still decided exactly as if it had asked alone.
  */
 class CoalescedExactTest {
   private static Vertx vertx;
@@ -42,7 +42,7 @@ class CoalescedExactTest {
   @Test
   void requestsOfAKeyArrivingDuringACallShareTheNextCallAndStayExact() throws Exception {
     Gated store = new Gated(new InMemoryStore());
-    RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)));
+    RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)), 1);
 
     List<Future<List<RateLimitStatus>>> answers = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -71,9 +71,61 @@ class CoalescedExactTest {
   }
 
   @Test
+  void aBatchGathersWhileTheOtherCallsInFlightAreOutAndGoesWhenOneEnds() throws Exception {
+    Gated store = new Gated(new InMemoryStore());
+    RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)), 2);
+
+    List<Future<List<RateLimitStatus>>> answers = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      answers.add(limiter.admit(List.of("p"), key -> "10.0.0.1"));
+    }
+    assertThat(store.calls).as("two calls in flight, eight requests waiting").containsExactly(1, 1);
+    store.release();
+    assertThat(store.calls)
+        .as("the eight go as soon as one call is back, while the other is still out")
+        .containsExactly(1, 1, 8);
+    store.release();
+    assertThat(store.calls).as("nobody left waiting: no fourth call").hasSize(3);
+    store.release();
+
+    List<Boolean> admitted = new ArrayList<>();
+    for (Future<List<RateLimitStatus>> answer : answers) {
+      admitted.add(await(answer).succeeded());
+    }
+    assertThat(admitted)
+        .as("in the order the owner decided them; exactly the limit")
+        .containsExactly(true, true, true, true, true, false, false, false, false, false);
+    assertThat(counter("edge_ratelimit_coalesced")).isEqualTo(7);
+  }
+
+  @Test
+  void callsAnsweredOutOfOrderStillAdmitExactlyTheLimit() throws Exception {
+    Gated store = new Gated(new InMemoryStore());
+    RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)), 3);
+
+    List<Future<List<RateLimitStatus>>> answers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      answers.add(limiter.admit(List.of("p"), key -> "10.0.0.1"));
+    }
+    // The owner decides the newest call first, every time.
+    while (store.pending() > 0) {
+      store.releaseNewest();
+    }
+
+    int admitted = 0;
+    for (Future<List<RateLimitStatus>> answer : answers) {
+      admitted += await(answer).succeeded() ? 1 : 0;
+    }
+    assertThat(admitted).isEqualTo(5);
+    assertThat(store.calls.stream().mapToInt(Integer::intValue).sum())
+        .as("every request was decided by the store")
+        .isEqualTo(20);
+  }
+
+  @Test
   void otherKeysAreNotHeldUpByABusyKey() {
     Gated store = new Gated(new InMemoryStore());
-    RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)));
+    RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)), 1);
 
     limiter.admit(List.of("p"), key -> "10.0.0.1");
     limiter.admit(List.of("p"), key -> "10.0.0.2");
@@ -91,7 +143,8 @@ class CoalescedExactTest {
                 .withStore(
                     Duration.ofMillis(200),
                     new StoreBreakerConfig(2, Duration.ofSeconds(1)),
-                    StoreFailurePolicy.FAIL_OPEN));
+                    StoreFailurePolicy.FAIL_OPEN),
+            1);
     long started = System.nanoTime();
     List<Future<List<RateLimitStatus>>> answers = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -107,8 +160,8 @@ class CoalescedExactTest {
         .isLessThan(Duration.ofMillis(390));
   }
 
-  private RateLimiter limiter(RateLimitStore store, RateLimitConfig policy) {
-    return new RateLimiter(List.of(policy), store, vertx, clock, registry);
+  private RateLimiter limiter(RateLimitStore store, RateLimitConfig policy, int callsInFlight) {
+    return new RateLimiter(List.of(policy), store, vertx, clock, registry, callsInFlight);
   }
 
   private static <T> io.vertx.core.AsyncResult<T> await(Future<T> future) throws Exception {
@@ -136,6 +189,14 @@ class CoalescedExactTest {
 
     void release() {
       held.remove(0).run();
+    }
+
+    void releaseNewest() {
+      held.remove(held.size() - 1).run();
+    }
+
+    int pending() {
+      return held.size();
     }
 
     @Override
