@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *     algorithm: gcra                # or sliding-window
  *     mode: enforce                  # or shadow
  *     consistency: exact             # or leased (gcra only), with lease: {maxBatch: 100, ttl: 100ms}
+ *     callsInFlight: 2               # exact only: store calls per key and gateway at once, 1 .. 8
  *     storeTimeout: 200ms
  *     storeBreaker: {failures: 3, openFor: 2s}
  *     onStoreFailure: fail-open      # or fail-closed, local-share
@@ -35,6 +36,7 @@ public record RateLimitConfig(
     int cost,
     RateLimitMode mode,
     Consistency consistency,
+    int callsInFlight,
     LeaseConfig lease,
     Duration storeTimeout,
     StoreBreakerConfig storeBreaker,
@@ -42,6 +44,9 @@ public record RateLimitConfig(
     boolean legacyHeaders) {
   /** Policy names appear in response headers as structured-field strings and in map names. */
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /** Store calls one key of an exact policy may have in flight from one gateway by default. */
+  public static final int CALLS_IN_FLIGHT = 2;
 
   /** An exact, enforcing GCRA policy by client address with the burst equal to the limit. */
   public static RateLimitConfig of(String name, int limit, Duration period) {
@@ -55,6 +60,7 @@ public record RateLimitConfig(
         1,
         RateLimitMode.ENFORCE,
         Consistency.EXACT,
+        CALLS_IN_FLIGHT,
         LeaseConfig.DEFAULT,
         Duration.ofMillis(200),
         StoreBreakerConfig.DEFAULT,
@@ -73,6 +79,7 @@ public record RateLimitConfig(
         cost,
         mode,
         consistency,
+        callsInFlight,
         lease,
         storeTimeout,
         storeBreaker,
@@ -91,6 +98,7 @@ public record RateLimitConfig(
         cost,
         mode,
         consistency,
+        callsInFlight,
         lease,
         storeTimeout,
         storeBreaker,
@@ -109,6 +117,7 @@ public record RateLimitConfig(
         cost,
         mode,
         consistency,
+        callsInFlight,
         lease,
         storeTimeout,
         storeBreaker,
@@ -127,6 +136,7 @@ public record RateLimitConfig(
         cost,
         mode,
         consistency,
+        callsInFlight,
         lease,
         storeTimeout,
         storeBreaker,
@@ -145,6 +155,7 @@ public record RateLimitConfig(
         cost,
         mode,
         consistency,
+        callsInFlight,
         lease,
         storeTimeout,
         storeBreaker,
@@ -163,6 +174,26 @@ public record RateLimitConfig(
         cost,
         mode,
         Consistency.LEASED,
+        callsInFlight,
+        lease,
+        storeTimeout,
+        storeBreaker,
+        onStoreFailure,
+        legacyHeaders);
+  }
+
+  public RateLimitConfig withCallsInFlight(int callsInFlight) {
+    return new RateLimitConfig(
+        name,
+        key,
+        algorithm,
+        limit,
+        period,
+        burst,
+        cost,
+        mode,
+        consistency,
+        callsInFlight,
         lease,
         storeTimeout,
         storeBreaker,
@@ -182,6 +213,7 @@ public record RateLimitConfig(
         cost,
         mode,
         consistency,
+        callsInFlight,
         lease,
         storeTimeout,
         storeBreaker,
@@ -200,6 +232,7 @@ public record RateLimitConfig(
         cost,
         mode,
         consistency,
+        callsInFlight,
         lease,
         storeTimeout,
         storeBreaker,
@@ -218,6 +251,7 @@ public record RateLimitConfig(
         "cost",
         "mode",
         "consistency",
+        "callsInFlight",
         "lease",
         "storeTimeout",
         "storeBreaker",
@@ -249,6 +283,13 @@ public record RateLimitConfig(
     if (node.has("lease") && consistency != Consistency.LEASED) {
       throw node.error("lease", "...", "no lease unless consistency is leased");
     }
+    if (node.has("callsInFlight") && consistency != Consistency.EXACT) {
+      throw node.error(
+          "callsInFlight",
+          node.string("callsInFlight"),
+          "no callsInFlight unless consistency is exact");
+    }
+    int callsInFlight = node.integer("callsInFlight", CALLS_IN_FLIGHT, 1, 8);
     return new RateLimitConfig(
         name,
         key,
@@ -259,6 +300,7 @@ public record RateLimitConfig(
         cost,
         node.enumValue("mode", RateLimitMode.class, RateLimitMode.ENFORCE),
         consistency,
+        callsInFlight,
         node.optionalObject("lease").map(LeaseConfig::from).orElse(LeaseConfig.DEFAULT),
         node.duration("storeTimeout", Duration.ofMillis(200), Duration.ofMillis(1)),
         node.optionalObject("storeBreaker")

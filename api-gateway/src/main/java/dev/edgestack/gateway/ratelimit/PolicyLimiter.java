@@ -33,7 +33,6 @@ final class PolicyLimiter {
   private static final int MAX_BATCH = 256;
   // Store calls in flight per key of an exact policy (see CoalescedCalls); measured in
   // docs/rate-limiting.md.
-  static final int DEFAULT_CALLS_IN_FLIGHT = 2;
 
   private final RateLimitConfig policy;
   private final LimitAlgorithm algorithm;
@@ -55,10 +54,9 @@ final class PolicyLimiter {
       RateLimitStore store,
       Vertx vertx,
       Clock clock,
-      MeterRegistry registry,
-      int callsInFlight) {
+      MeterRegistry registry) {
     this.policy = policy;
-    this.callsInFlight = callsInFlight;
+    this.callsInFlight = policy.callsInFlight();
     this.algorithm = algorithm(policy);
     this.store = store;
     this.vertx = vertx;

@@ -24,7 +24,6 @@ import java.util.function.Function;
  * policies, or 503 when a {@code fail-closed} policy could not ask its store.
  */
 public final class RateLimiter {
-  static final String CALLS_IN_FLIGHT_PROPERTY = "edge.ratelimit.exactCallsInFlight";
   private final Map<String, PolicyLimiter> limiters;
   private final Vertx vertx;
   private final List<Long> timers = new ArrayList<>();
@@ -35,45 +34,12 @@ public final class RateLimiter {
       Vertx vertx,
       Clock clock,
       MeterRegistry registry) {
-    this(policies, store, vertx, clock, registry, callsInFlight());
-  }
-
-  RateLimiter(
-      Collection<RateLimitConfig> policies,
-      RateLimitStore store,
-      Vertx vertx,
-      Clock clock,
-      MeterRegistry registry,
-      int callsInFlight) {
     this.vertx = vertx;
     Map<String, PolicyLimiter> byName = new LinkedHashMap<>();
     for (RateLimitConfig policy : policies) {
-      byName.put(
-          policy.name(), new PolicyLimiter(policy, store, vertx, clock, registry, callsInFlight));
+      byName.put(policy.name(), new PolicyLimiter(policy, store, vertx, clock, registry));
     }
     this.limiters = Map.copyOf(byName);
-  }
-
-  /**
-   * Store calls in flight per key of an exact policy: {@value
-   * PolicyLimiter#DEFAULT_CALLS_IN_FLIGHT} unless the system property {@code
-   * edge.ratelimit.exactCallsInFlight} (1 to 16) says otherwise.
-   */
-  static int callsInFlight() {
-    String value = System.getProperty(CALLS_IN_FLIGHT_PROPERTY);
-    if (value == null) {
-      return PolicyLimiter.DEFAULT_CALLS_IN_FLIGHT;
-    }
-    try {
-      int calls = Integer.parseInt(value.trim());
-      if (calls >= 1 && calls <= 16) {
-        return calls;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below with the expectation.
-    }
-    throw new IllegalArgumentException(
-        CALLS_IN_FLIGHT_PROPERTY + ": \"" + value + "\" (expected: an integer from 1 to 16)");
   }
 
   /** Starts returning expired leases and forgetting expired over-limit entries periodically. */

@@ -47,8 +47,9 @@ class RateLimitConfigTest {
                 onStoreFailure: local-share
                 legacyHeaders: true
               - {name: window, key: client-address, algorithm: sliding-window, limit: 10, period: 1m}
+              - {name: calls, key: client-address, limit: 10, period: 1m, callsInFlight: 3}
             routes:
-              - {id: r, path: /a, auth: jwt, rateLimits: [per-subject-route, window], upstream: accounts, upstreamPath: /a}
+              - {id: r, path: /a, auth: jwt, rateLimits: [per-subject-route, window, calls], upstream: accounts, upstreamPath: /a}
             """);
 
     RateLimitConfig policy = config.rateLimits().get("per-subject-route");
@@ -69,6 +70,8 @@ class RateLimitConfigTest {
     RateLimitConfig window = config.rateLimits().get("window");
     assertThat(window.algorithm()).isEqualTo(LimitAlgorithmKind.SLIDING_WINDOW);
     assertThat(window.consistency()).isEqualTo(Consistency.EXACT);
+    assertThat(window.callsInFlight()).isEqualTo(RateLimitConfig.CALLS_IN_FLIGHT);
+    assertThat(config.rateLimits().get("calls").callsInFlight()).isEqualTo(3);
     assertThat(window.onStoreFailure()).isEqualTo(StoreFailurePolicy.FAIL_OPEN);
   }
 
@@ -84,6 +87,8 @@ class RateLimitConfigTest {
           burst with window     | key: client-address, algorithm: sliding-window, limit: 5, period: 1s, burst: 2 | rateLimits[0].burst: "2"
           leased window         | key: client-address, algorithm: sliding-window, limit: 5, period: 1s, consistency: leased | rateLimits[0].consistency: "leased"
           lease without leased  | key: client-address, limit: 5, period: 1s, lease: {maxBatch: 4} | rateLimits[0].lease
+          calls with leased     | key: client-address, limit: 5, period: 1s, consistency: leased, callsInFlight: 2 | rateLimits[0].callsInFlight: "2"
+          too many calls        | key: client-address, limit: 5, period: 1s, callsInFlight: 9   | rateLimits[0].callsInFlight: "9"
           unknown mode          | key: client-address, limit: 5, period: 1s, mode: dry-run      | rateLimits[0].mode: "dry-run"
           unknown failure mode  | key: client-address, limit: 5, period: 1s, onStoreFailure: retry | rateLimits[0].onStoreFailure: "retry"
           zero breaker          | key: client-address, limit: 5, period: 1s, storeBreaker: {failures: 0} | rateLimits[0].storeBreaker.failures: "0"

@@ -161,7 +161,8 @@ class CoalescedExactTest {
   }
 
   private RateLimiter limiter(RateLimitStore store, RateLimitConfig policy, int callsInFlight) {
-    return new RateLimiter(List.of(policy), store, vertx, clock, registry, callsInFlight);
+    return new RateLimiter(
+        List.of(policy.withCallsInFlight(callsInFlight)), store, vertx, clock, registry);
   }
 
   private static <T> io.vertx.core.AsyncResult<T> await(Future<T> future) throws Exception {
