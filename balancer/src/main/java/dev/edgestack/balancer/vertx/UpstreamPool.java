@@ -585,6 +585,10 @@ public final class UpstreamPool {
     decorate(exchange, headers);
     flight.editHeaders.accept(headers);
     exchange.onAbort(() -> out.reset());
+    // Every failure of the attempt reaches out.response() or the piped body, where it is
+    // classified; without a handler Vert.x would also log each reset (a client leaving) at ERROR.
+    out.exceptionHandler(
+        failure -> LOG.debug("{}: upstream request ended: {}", exchange.requestId(), failure));
     flight.current = out;
     if (flight.expired) {
       out.reset();
