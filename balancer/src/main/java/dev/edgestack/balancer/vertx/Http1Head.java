@@ -113,7 +113,6 @@ final class Http1Head {
   }
 
   final byte[] bytes;
-  final int start;
   final int end;
   // Request: method and target; response: status and reason end.
   String method;
@@ -137,7 +136,6 @@ final class Http1Head {
 
   private Http1Head(byte[] bytes) {
     this.bytes = bytes;
-    this.start = 0;
     this.end = bytes.length;
   }
 
@@ -172,7 +170,7 @@ final class Http1Head {
     return lf < 0 ? -1 : lf - buffer.readerIndex();
   }
 
-  /** Parses a request head in {@code [start, end)}. */
+  /** Parses a request head, the whole of {@code bytes}. */
   static Http1Head request(byte[] bytes, int maxHeaderCount) throws Malformed {
     Http1Head head = new Http1Head(bytes);
     int start = 0;
@@ -201,7 +199,7 @@ final class Http1Head {
     return head;
   }
 
-  /** Parses a response head in {@code [start, end)}. */
+  /** Parses a response head, the whole of {@code bytes}. */
   static Http1Head response(byte[] bytes, int maxHeaderCount) throws Malformed {
     Http1Head head = new Http1Head(bytes);
     int start = 0;
@@ -455,17 +453,6 @@ final class Http1Head {
   String value(int index) {
     return text(
         valueStart[index], valueEnd[index] - valueStart[index], StandardCharsets.ISO_8859_1);
-  }
-
-  /** Every value of fields of this kind, in order. */
-  List<String> values(byte kind) {
-    List<String> values = new ArrayList<>(1);
-    for (int i = 0; i < count; i++) {
-      if (kinds[i] == kind) {
-        values.add(value(i));
-      }
-    }
-    return values;
   }
 
   /** The first value of the field named {@code name} (any case), or null. */

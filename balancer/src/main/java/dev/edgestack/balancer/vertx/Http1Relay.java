@@ -1048,13 +1048,7 @@ public final class Http1Relay implements DrainableServer {
       }
       RequestEdits edits = new RequestEdits(head);
       forwarded.applyToRequest(seen, edits::incoming, edits);
-      ByteBuf out = client.ctx.alloc().buffer(head.end - head.start + 512);
-      out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
-      out.writeByte(' ');
-      out.writeCharSequence(head.target, StandardCharsets.ISO_8859_1);
-      // An HTTP/1.0 client's request goes on as HTTP/1.0, so that no chunked answer comes back
-      // that it could not read; such upstream connections then close after the response.
-      out.writeBytes(head.http10 ? HTTP10 : HTTP11);
+      ByteBuf out = requestLine();
       for (int i = 0; i < head.count; i++) {
         byte kind = head.kinds[i];
         if (kind == Http1Head.HOST
@@ -1076,13 +1070,7 @@ public final class Http1Relay implements DrainableServer {
      * ForwardedHeaders#applyToRequest} does for such a peer.
      */
     private ByteBuf untrustedRequestHead(Endpoint target, ForwardedHeaders.Seen seen) {
-      ByteBuf out = client.ctx.alloc().buffer(head.end - head.start + 512);
-      out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
-      out.writeByte(' ');
-      out.writeCharSequence(head.target, StandardCharsets.ISO_8859_1);
-      // An HTTP/1.0 client's request goes on as HTTP/1.0, so that no chunked answer comes back
-      // that it could not read; such upstream connections then close after the response.
-      out.writeBytes(head.http10 ? HTTP10 : HTTP11);
+      ByteBuf out = requestLine();
       String via = "";
       for (int i = 0; i < head.count; i++) {
         byte kind = head.kinds[i];
@@ -1099,14 +1087,21 @@ public final class Http1Relay implements DrainableServer {
         }
         copyLine(head, i, out);
       }
-      writeField(out, ForwardedHeaders.X_FORWARDED_FOR, client.peer);
-      writeField(out, ForwardedHeaders.X_FORWARDED_PROTO, "http");
-      if (head.host != null) {
-        writeField(out, ForwardedHeaders.X_FORWARDED_HOST, head.host);
-      }
-      writeField(out, ForwardedHeaders.FORWARDED, client.forwardedElement(seen));
+      forwarded.untrustedFields(
+          seen, client.forwardedElement(seen), (name, value) -> writeField(out, name, value));
       writeField(out, ForwardedHeaders.VIA, forwarded.via(via, seen.protocol()));
       return finishRequestHead(out, target);
+    }
+
+    private ByteBuf requestLine() {
+      ByteBuf out = client.ctx.alloc().buffer(head.end + 512);
+      out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
+      out.writeByte(' ');
+      out.writeCharSequence(head.target, StandardCharsets.ISO_8859_1);
+      // An HTTP/1.0 client's request goes on as HTTP/1.0, so that no chunked answer comes back
+      // that it could not read; such upstream connections then close after the response.
+      out.writeBytes(head.http10 ? HTTP10 : HTTP11);
+      return out;
     }
 
     private ByteBuf finishRequestHead(ByteBuf out, Endpoint target) {
@@ -1122,7 +1117,7 @@ public final class Http1Relay implements DrainableServer {
 
     /** The head sent to the client: the upstream's, with hop-by-hop fields gone and ours set. */
     ByteBuf responseHeadFor(Http1Head response, boolean closeAfter) {
-      ByteBuf out = client.ctx.alloc().buffer(response.end - response.start + 256);
+      ByteBuf out = client.ctx.alloc().buffer(response.end + 256);
       out.writeBytes(STATUS11);
       int lineEnd = 9;
       while (response.bytes[lineEnd] != '\r') {

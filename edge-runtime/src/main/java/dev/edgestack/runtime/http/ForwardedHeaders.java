@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -116,14 +117,24 @@ public final class ForwardedHeaders {
       outgoing.set(FORWARDED, forwarded.isBlank() ? element : forwarded + ", " + element);
     } else {
       CLIENT_FORWARDING.forEach(outgoing::remove);
-      outgoing.set(X_FORWARDED_FOR, peer);
-      outgoing.set(X_FORWARDED_PROTO, seen.scheme());
-      if (seen.authority() != null) {
-        outgoing.set(X_FORWARDED_HOST, seen.authority());
-      }
-      outgoing.set(FORWARDED, forwardedElement(seen));
+      untrustedFields(seen, forwardedElement(seen), outgoing::set);
     }
     outgoing.set(VIA, via(String.join(", ", outgoing.getAll(VIA)), seen.protocol()));
+  }
+
+  /**
+   * The forwarding fields of a request from a peer that is not a trusted proxy, each to replace
+   * every field of that name the peer sent; {@code forwardedElement} is {@link
+   * #forwardedElement(Seen)} of {@code seen}, which a caller may have kept from an earlier request.
+   */
+  public void untrustedFields(
+      Seen seen, String forwardedElement, BiConsumer<String, String> field) {
+    field.accept(X_FORWARDED_FOR, seen.peer());
+    field.accept(X_FORWARDED_PROTO, seen.scheme());
+    if (seen.authority() != null) {
+      field.accept(X_FORWARDED_HOST, seen.authority());
+    }
+    field.accept(FORWARDED, forwardedElement);
   }
 
   /** Whether forwarding headers from {@code peer} are kept and extended rather than replaced. */
