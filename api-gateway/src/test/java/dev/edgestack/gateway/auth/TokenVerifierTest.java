@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.edgestack.gateway.config.JwtConfig;
+import dev.edgestack.gateway.testing.CurveKey;
 import dev.edgestack.gateway.testing.FreePorts;
 import dev.edgestack.gateway.testing.JwksServer;
 import dev.edgestack.gateway.testing.TestKeys;
@@ -104,6 +105,55 @@ class TokenVerifierTest {
   }
 
   @Test
+  void acceptsEs256AndEdDsaTokensSignedWithTheirPublishedKeys() throws Exception {
+    CurveKey ec = CurveKey.es256("ec-1");
+    CurveKey ed = CurveKey.ed25519("ed-1");
+    issuer = JwksServer.start(vertx);
+    issuer.publishJwks(ec.jwk(), ed.jwk());
+    TokenVerifier verifier =
+        verifier(
+            config(URI.create(issuer.url()), Duration.ofMinutes(5), List.of("ES256", "EdDSA")));
+    await().atMost(Duration.ofSeconds(15)).until(keys::loaded);
+
+    assertThat(verify(verifier, ec.sign(Tokens.claims("alice", "accounts:read", 300))).subject())
+        .isEqualTo("alice");
+    assertThat(verify(verifier, ed.sign(Tokens.claims("bob", "accounts:read", 300))).subject())
+        .isEqualTo("bob");
+  }
+
+  @Test
+  void rejectsCurveTokensWithABadSignatureOrAnotherKeysAlgorithm() throws Exception {
+    CurveKey ec = CurveKey.es256("ec-1");
+    CurveKey ed = CurveKey.ed25519("ed-1");
+    CurveKey unpublished = CurveKey.es256("ec-1");
+    issuer = JwksServer.start(vertx);
+    issuer.publishJwks(ec.jwk(), ed.jwk());
+    TokenVerifier verifier =
+        verifier(
+            config(URI.create(issuer.url()), Duration.ofMinutes(5), List.of("ES256", "EdDSA")));
+    await().atMost(Duration.ofSeconds(15)).until(keys::loaded);
+    JsonObject claims = Tokens.claims("mallory", "accounts:read", 300);
+
+    assertThat(challenge(verifier, unpublished.sign(claims))).contains("invalid_token");
+    assertThat(challenge(verifier, ed.signAs("ES256", claims)))
+        .contains("error_description=\"algorithm does not match the key\"");
+    assertThat(challenge(verifier, ec.signAs("EdDSA", claims)))
+        .contains("error_description=\"algorithm does not match the key\"");
+  }
+
+  @Test
+  void curveKeysAreIgnoredWhenTheirAlgorithmIsNotAllowed() throws Exception {
+    CurveKey ec = CurveKey.es256("ec-1");
+    issuer = JwksServer.start(vertx, TestKeys.primary());
+    issuer.publishJwks(new JsonObject(TestKeys.primary().publicJwk()), ec.jwk());
+    TokenVerifier verifier = verifier(config(URI.create(issuer.url()), Duration.ofMinutes(5)));
+    await().atMost(Duration.ofSeconds(15)).until(keys::loaded);
+
+    assertThat(challenge(verifier, ec.sign(Tokens.claims("alice", "accounts:read", 300))))
+        .contains("error_description=\"algorithm not allowed\"");
+  }
+
+  @Test
   void rejectsATamperedSignature() throws Exception {
     TokenVerifier verifier = verifierWithIssuer();
     String token = Tokens.valid("alice", "accounts:read");
@@ -183,11 +233,15 @@ class TokenVerifierTest {
   }
 
   private static JwtConfig config(URI jwksUrl, Duration refreshInterval) {
+    return config(jwksUrl, refreshInterval, List.of("RS256"));
+  }
+
+  private static JwtConfig config(URI jwksUrl, Duration refreshInterval, List<String> algorithms) {
     return new JwtConfig(
         Tokens.ISSUER,
         Tokens.AUDIENCE,
         java.util.Optional.of(jwksUrl),
-        List.of("RS256"),
+        algorithms,
         Duration.ofSeconds(30),
         refreshInterval,
         Duration.ofMillis(500),
