@@ -106,6 +106,13 @@ class GatewayResilienceTest {
           timeout: 2s
           compose:
             - {part: a, upstream: svc, path: /slow/1500, timeout: 200ms}
+        - id: required-fails-first
+          path: /api/required-first
+          auth: none
+          timeout: 10s
+          compose:
+            - {part: slow, upstream: svc, path: /slow/4000, required: false, timeout: 9s}
+            - {part: a, upstream: svc, path: /status/404}
         - id: deadline
           path: /api/deadline
           auth: none
@@ -277,6 +284,18 @@ class GatewayResilienceTest {
     HttpResponse<String> slow = Http.get(base + "/api/required-slow");
     assertThat(slow.statusCode()).isEqualTo(504);
     assertThat(slow.headers().firstValue("Content-Type")).contains("application/problem+json");
+  }
+
+  @Test
+  void aRequiredPartThatFailsIsAnsweredWithoutWaitingForTheOtherParts() {
+    long start = System.nanoTime();
+
+    HttpResponse<String> response = Http.get(base + "/api/required-first");
+
+    // The optional part answers after 4 s; the required one fails at once.
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
   }
 
   @Test

@@ -96,6 +96,11 @@ public final class Composer {
     // order of the list (the config has no cycles).
     Map<String, Promise<PartOutcome>> promises = new LinkedHashMap<>();
     target.parts().forEach(part -> promises.put(part.name(), Promise.promise()));
+    // Each call names its own endpoint; the access log names the composition.
+    exchange.upstream("compose:" + String.join("+", pools(target)));
+    // A failed required part decides the answer: it goes out at once, without waiting for the
+    // other parts, which run on to their own deadlines and are then dropped.
+    Promise<Void> answered = Promise.promise();
     for (ComposePart part : target.parts()) {
       List<Future<PartOutcome>> waitsFor = new ArrayList<>();
       part.after().forEach(name -> waitsFor.add(promises.get(name).future()));
@@ -109,15 +114,20 @@ public final class Composer {
                         : CompositionRules.fromFailure(part.name(), done.cause());
                 metrics.record(routeId, part.name(), outcome);
                 promises.get(part.name()).complete(outcome);
+                EdgeFailure failure = outcome.failureOrNull();
+                if (part.required() && failure != null) {
+                  answered.tryFail(failure);
+                }
               });
     }
     List<Future<PartOutcome>> all = new ArrayList<>();
     promises.values().forEach(promise -> all.add(promise.future()));
-    return Future.all(all)
+    Future.all(all)
         .compose(
             ignored -> {
-              // Each call named its own endpoint; the access log names the composition.
-              exchange.upstream("compose:" + String.join("+", pools(target)));
+              if (answered.future().isComplete()) {
+                return Future.<Void>succeededFuture();
+              }
               Map<String, PartOutcome> outcomes = new LinkedHashMap<>();
               promises.forEach((name, promise) -> outcomes.put(name, promise.future().result()));
               Composition composition = CompositionRules.combine(target.parts(), outcomes);
@@ -125,7 +135,16 @@ public final class Composer {
                 return Future.failedFuture(failed.failure());
               }
               return write(request, (Composition.Complete) composition);
+            })
+        .onComplete(
+            done -> {
+              if (done.succeeded()) {
+                answered.tryComplete();
+              } else {
+                answered.tryFail(done.cause());
+              }
             });
+    return answered.future();
   }
 
   private static List<String> pools(RouteTarget.Compose target) {

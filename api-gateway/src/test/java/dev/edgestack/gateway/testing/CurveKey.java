@@ -81,7 +81,8 @@ public final class CurveKey {
     try {
       // JWS wants ECDSA signatures as r || s, not DER: the P1363 format is exactly that.
       Signature signature =
-          Signature.getInstance(algorithm.equals("ES256") ? "SHA256withECDSAinP1363Format" : "Ed25519");
+          Signature.getInstance(
+              algorithm.equals("ES256") ? "SHA256withECDSAinP1363Format" : "Ed25519");
       signature.initSign(pair.getPrivate());
       signature.update(input.getBytes(StandardCharsets.US_ASCII));
       return input + "." + URL.encodeToString(signature.sign());
