@@ -531,6 +531,7 @@ public final class Http1Relay implements DrainableServer {
     List<ByteBuf> pendingBody;
     int pendingBytes;
     long lastBodyRead;
+    long lastResponseRead;
     // Balancing.
     UpstreamPool pool;
     long hash;
@@ -657,7 +658,13 @@ public final class Http1Relay implements DrainableServer {
       if (finished || pool == null) {
         return;
       }
-      if (now - deadline > 0) {
+      // As with the Vert.x client: the deadline runs until the response head; then a body that
+      // stalls for the pool's request timeout is cut, but one that keeps streaming is not.
+      boolean overdue =
+          responseStarted
+              ? now - lastResponseRead > pool.config().requestTimeout().toNanos()
+              : now - deadline > 0;
+      if (overdue) {
         expire();
       } else if (!bodyDone && now - lastBodyRead > limits.bodyTimeout().toNanos()) {
         bodyFailed(408, "the request body stalled");
@@ -737,13 +744,17 @@ public final class Http1Relay implements DrainableServer {
                             .queueWait()
                             .record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
                         if (finished) {
+                          if (woken.succeeded()) {
+                            // The room this waiter was given goes to the next one.
+                            pool.queue().wakeOne();
+                          }
                           return;
                         }
                         if (woken.succeeded()) {
                           attempt();
                           return;
                         }
-                        fail(pool.rejected(woken.cause()));
+                        fail(pool.rejected(woken.cause(), deadline));
                       }));
     }
 
@@ -1292,6 +1303,7 @@ public final class Http1Relay implements DrainableServer {
         return;
       }
       sawBytes = true;
+      owner.lastResponseRead = System.nanoTime();
       if (response != null) {
         relayBody(owner, bytes);
         return;

@@ -379,7 +379,7 @@ public final class UpstreamPool {
                   if (woken.succeeded()) {
                     return attempt(flight, body);
                   }
-                  return Future.failedFuture(rejected(woken.cause()));
+                  return Future.failedFuture(rejected(woken.cause(), flight.deadline));
                 });
       }
       return Future.failedFuture(
@@ -635,9 +635,17 @@ public final class UpstreamPool {
   // queue, outcomes, budget and meters, so both listeners balance, limit and report alike.
 
   /** Counts a failed wait in the admission queue and says why the request was refused. */
-  EdgeFailure rejected(Throwable failedWait) {
+  EdgeFailure rejected(Throwable failedWait, long deadlineNanos) {
     AdmissionQueue.Rejection reason = ((AdmissionQueue.RejectedException) failedWait).reason;
     meters.rejected(reason);
+    // The wait lasts until the queue timeout or the request's deadline, whichever comes first;
+    // the deadline's end is a timeout (504), as it would be anywhere else in the request.
+    if (reason == AdmissionQueue.Rejection.QUEUE_TIMEOUT
+        && deadlineNanos - System.nanoTime() < TimeUnit.MILLISECONDS.toNanos(1)) {
+      return EdgeFailure.of(
+          FailureKind.UPSTREAM_TIMEOUT,
+          "Pool " + pool.name() + ": the request deadline passed while waiting for room");
+    }
     return EdgeFailure.of(
         FailureKind.UNAVAILABLE,
         "Pool "

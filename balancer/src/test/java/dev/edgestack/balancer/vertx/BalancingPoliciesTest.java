@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Strategies, limits, retries and ejection through a real proxy and real misbehaving backends. */
 class BalancingPoliciesTest {
@@ -76,15 +78,19 @@ class BalancingPoliciesTest {
   }
 
   private void startProxy(String poolYaml) throws Exception {
+    startProxy(poolYaml, "vertx");
+  }
+
+  private void startProxy(String poolYaml, String engine) throws Exception {
     String yaml =
         """
         instance: {name: lb-test}
-        server: {host: 127.0.0.1, port: 0}
+        server: {host: 127.0.0.1, port: 0, engine: %s}
         admin: {port: 0}
         pool:
         %s
         """
-            .formatted(poolYaml.indent(2));
+            .formatted(engine, poolYaml.indent(2));
     var config = ConfigLoader.withVariables(Map.of()).parse("test.yaml", yaml);
     proxy =
         EdgeProcess.start(
@@ -224,6 +230,46 @@ class BalancingPoliciesTest {
     assertThat(count("edge_pool_rejections", "reason", "queue_timeout")).isEqualTo(1);
     held.poll().response().end("one");
     assertThat(first.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"vertx", "relay"})
+  void aQueuedRequestWhoseDeadlinePassesIsATimeoutNotABusyPool(String engine) throws Exception {
+    ConcurrentLinkedQueue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
+    // The first answer starts at once and then streams on, holding the endpoint's only slot past
+    // the deadline of the request queued behind it (a started answer is no longer timed out).
+    int slow =
+        backend(
+            "slow",
+            request -> {
+              held.add(request);
+              request.response().setChunked(true).write("streaming");
+              // Often enough that no idle timeout ends it.
+              backends.setPeriodic(
+                  50,
+                  timer -> {
+                    if (request.response().ended() || request.response().closed()) {
+                      backends.cancelTimer(timer);
+                    } else {
+                      request.response().write(".");
+                    }
+                  });
+            });
+    startProxy(
+        NO_CHECKS
+            + "endpoints: 127.0.0.1:%d\n".formatted(slow)
+            + "timeouts: {request: 300ms}\n"
+            + "limits: {maxRequestsPerEndpoint: 1, queueSize: 10, queueTimeout: 5s}\n",
+        engine);
+    CompletableFuture<HttpResponse<String>> first = getAsync("/1");
+    await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == 1);
+
+    HttpResponse<String> timedOut = get("/2");
+
+    assertThat(timedOut.statusCode()).as(timedOut.body()).isEqualTo(504);
+    assertThat(count("edge_pool_rejections", "reason", "queue_full")).isZero();
+    held.forEach(request -> backends.runOnContext(ignored -> request.response().end()));
+    assertThat(first.get(5, TimeUnit.SECONDS).body()).startsWith("streaming");
   }
 
   @Test
