@@ -7,6 +7,7 @@ import dev.edgestack.runtime.process.EdgeProcess;
 import dev.edgestack.runtime.process.RunningInstance;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -49,6 +50,7 @@ class EdgeProtocolsTest {
         server:
           port: 0
           h2c: true
+          maxBodyBytes: 1000
           tls: {port: 0, selfSigned: true}
         admin: {port: 0}
         pool:
@@ -98,6 +100,35 @@ class EdgeProtocolsTest {
                 .setHttp2ClearTextUpgrade(false));
     assertThat(post(client, edge.httpPort(), "127.0.0.1")).isEqualTo("HTTP_2 got hello");
     assertProxiedAsHttp11();
+  }
+
+  @Test
+  void anH2BodyWithoutADeclaredLengthIsCutAtTheBodyLimitWith413() throws Exception {
+    var client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    Buffer chunk = Buffer.buffer("x".repeat(400));
+
+    int status =
+        client
+            .request(HttpMethod.POST, edge.httpPort(), "127.0.0.1", "/upload")
+            .compose(
+                request -> {
+                  // Chunked: HTTP/2 DATA frames without a content-length.
+                  request.setChunked(true);
+                  request.write(chunk);
+                  request.write(chunk);
+                  request.write(chunk);
+                  request.end(chunk);
+                  return request.response();
+                })
+            .map(response -> response.statusCode())
+            .await(10, TimeUnit.SECONDS);
+
+    assertThat(status).isEqualTo(413);
+    assertThat(post(client, edge.httpPort(), "127.0.0.1")).isEqualTo("HTTP_2 got hello");
   }
 
   @Test

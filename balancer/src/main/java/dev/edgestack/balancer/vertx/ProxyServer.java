@@ -9,7 +9,9 @@ import dev.edgestack.runtime.process.EdgeContext;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -27,6 +29,11 @@ public final class ProxyServer {
    */
   public static Future<Void> start(
       EdgeContext context, Function<String, Optional<UpstreamPool>> router) {
+    // HTTP/1 bodies are counted as they are parsed (StrictHttp1Handler, Http1Relay); an HTTP/2
+    // body without a declared length only as it streams to the upstream.
+    ForwardOptions http2Limits =
+        new ForwardOptions(
+            Optional.empty(), OptionalLong.of(context.settings().listener().maxBodyBytes()));
     Handler<HttpServerRequest> handler =
         request -> {
           Exchange exchange = Exchange.begin(request, context.accessLog());
@@ -40,7 +47,11 @@ public final class ProxyServer {
             return;
           }
           pool.get()
-              .forward(exchange, request.uri(), headers -> {})
+              .forward(
+                  exchange,
+                  request.uri(),
+                  headers -> {},
+                  request.version() == HttpVersion.HTTP_2 ? http2Limits : ForwardOptions.NONE)
               .onFailure(failure -> context.failures().respond(exchange, failure));
         };
     var settings = context.settings();
