@@ -253,6 +253,19 @@ class Http1RelayTest {
           }
         });
     assertThat(backendSaw).as("requests the backend saw").hasValue(0);
+    Map<Integer, Long> expected = new java.util.TreeMap<>();
+    cases.values().forEach(status -> expected.merge(status, 1L, Long::sum));
+    expected.forEach(
+        (status, count) ->
+            assertThat(
+                    edge.context()
+                        .registry()
+                        .get("edge_http_rejections")
+                        .tag("status", status.toString())
+                        .counter()
+                        .count())
+                .as("edge_http_rejections_total{status=%d}", status)
+                .isEqualTo(count.doubleValue()));
   }
 
   @Test

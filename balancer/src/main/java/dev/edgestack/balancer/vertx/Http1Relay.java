@@ -12,6 +12,7 @@ import dev.edgestack.runtime.http.ForwardedHeaders;
 import dev.edgestack.runtime.http.Ids;
 import dev.edgestack.runtime.http.ServerMetrics;
 import dev.edgestack.runtime.http.TraceContext;
+import dev.edgestack.runtime.listener.EdgeRejections;
 import dev.edgestack.runtime.listener.ListenerConfig;
 import dev.edgestack.runtime.process.DrainableServer;
 import dev.edgestack.runtime.process.EdgeContext;
@@ -92,6 +93,7 @@ public final class Http1Relay implements DrainableServer {
   private final ForwardedHeaders forwarded;
   private final AccessLog accessLog;
   private final FailureResponder failures;
+  private final EdgeRejections rejections;
   private final ChannelFactory<? extends Channel> upstreamChannels;
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final FastThreadLocal<LoopState> loops =
@@ -112,6 +114,7 @@ public final class Http1Relay implements DrainableServer {
     this.forwarded = context.forwarded();
     this.accessLog = context.accessLog();
     this.failures = context.failures();
+    this.rejections = EdgeRejections.of(context.registry());
     this.upstreamChannels = ((VertxInternal) context.vertx()).transport().channelFactory(false);
   }
 
@@ -409,6 +412,7 @@ public final class Http1Relay implements DrainableServer {
         return;
       }
       LOG.debug("rejecting a request from {}: {} {}", peer, status, reason);
+      rejections.count(status);
       phase = Phase.CLOSED;
       headDeadline = Long.MAX_VALUE;
       releaseInput();

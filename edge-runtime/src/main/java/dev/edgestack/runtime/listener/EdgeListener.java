@@ -1,6 +1,7 @@
 package dev.edgestack.runtime.listener;
 
 import dev.edgestack.runtime.process.EdgeContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -60,7 +61,13 @@ public final class EdgeListener {
                   + ": server.engine: relay (expected: vertx; the relay serves only edge-lb and"
                   + " internal-lb)"));
     }
-    return start(context.vertx(), settings.host(), settings.port(), settings.listener(), handler)
+    return start(
+            context.vertx(),
+            settings.host(),
+            settings.port(),
+            settings.listener(),
+            context.registry(),
+            handler)
         .recover(
             failure ->
                 Future.failedFuture(
@@ -80,7 +87,13 @@ public final class EdgeListener {
       return Future.succeededFuture(Optional.empty());
     }
     String source = context.config().source();
-    return listenTls(context.vertx(), settings.host(), config, boundHttp2Bodies(config, handler))
+    EdgeRejections rejections = EdgeRejections.of(context.registry());
+    return listenTls(
+            context.vertx(),
+            settings.host(),
+            config,
+            rejections,
+            boundHttp2Bodies(config, rejections, handler))
         .recover(
             failure ->
                 Future.failedFuture(
@@ -95,24 +108,30 @@ public final class EdgeListener {
       String host,
       int port,
       ListenerConfig config,
+      MeterRegistry registry,
       Handler<HttpServerRequest> handler) {
-    Handler<HttpServerRequest> bounded = boundHttp2Bodies(config, handler);
+    EdgeRejections rejections = EdgeRejections.of(registry);
+    Handler<HttpServerRequest> bounded = boundHttp2Bodies(config, rejections, handler);
     HttpServerOptions plainOptions = options(config).setHttp2ClearTextEnabled(config.h2c());
     Future<HttpServer> plain =
-        listen(vertx, plainOptions, config, bounded, host, port, "server.port");
+        listen(vertx, plainOptions, config, rejections, bounded, host, port, "server.port");
     if (config.tls().isEmpty()) {
       return plain.map(server -> new EdgeListener(server, Optional.empty()));
     }
     return plain.compose(
         server ->
-            listenTls(vertx, host, config, bounded)
+            listenTls(vertx, host, config, rejections, bounded)
                 .map(secure -> new EdgeListener(server, Optional.of(secure)))
                 .recover(
                     failure -> server.close().transform(closed -> Future.failedFuture(failure))));
   }
 
   private static Future<HttpServer> listenTls(
-      Vertx vertx, String host, ListenerConfig config, Handler<HttpServerRequest> handler) {
+      Vertx vertx,
+      String host,
+      ListenerConfig config,
+      EdgeRejections rejections,
+      Handler<HttpServerRequest> handler) {
     TlsConfig tls = config.tls().orElseThrow();
     return keyCert(vertx, tls)
         .compose(
@@ -127,7 +146,14 @@ public final class EdgeListener {
                               ? List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1)
                               : List.of(HttpVersion.HTTP_1_1));
               return listen(
-                  vertx, tlsOptions, config, handler, host, tls.port(), "server.tls.port");
+                  vertx,
+                  tlsOptions,
+                  config,
+                  rejections,
+                  handler,
+                  host,
+                  tls.port(),
+                  "server.tls.port");
             });
   }
 
@@ -164,6 +190,7 @@ public final class EdgeListener {
       Vertx vertx,
       HttpServerOptions options,
       ListenerConfig config,
+      EdgeRejections rejections,
       Handler<HttpServerRequest> handler,
       String host,
       int port,
@@ -173,7 +200,7 @@ public final class EdgeListener {
         .connectionHandler(
             connection -> {
               try {
-                VertxHttp1Pipeline.install(connection, options, config);
+                VertxHttp1Pipeline.install(connection, options, config, rejections);
               } catch (RuntimeException e) {
                 // Never serve a connection without the strict checks.
                 LOG.error("Closing a connection that strict HTTP/1.1 parsing could not guard", e);
@@ -199,11 +226,12 @@ public final class EdgeListener {
 
   /** HTTP/2 frames bodies itself, so only its declared length can be checked before proxying. */
   private static Handler<HttpServerRequest> boundHttp2Bodies(
-      ListenerConfig config, Handler<HttpServerRequest> handler) {
+      ListenerConfig config, EdgeRejections rejections, Handler<HttpServerRequest> handler) {
     return request -> {
       if (request.version() == HttpVersion.HTTP_2) {
         String length = request.getHeader("content-length");
         if (length != null && parses(length) > config.maxBodyBytes()) {
+          rejections.count(413);
           request
               .response()
               .setStatusCode(413)

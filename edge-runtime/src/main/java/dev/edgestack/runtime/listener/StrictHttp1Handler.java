@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class StrictHttp1Handler extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StrictHttp1Handler.class);
   private final ListenerConfig limits;
+  private final EdgeRejections rejections;
   private ChannelHandlerContext context;
   private boolean awaitingHead = true;
   private boolean inBody;
@@ -51,8 +52,9 @@ final class StrictHttp1Handler extends ChannelDuplexHandler {
   private ScheduledFuture<?> headTimer;
   private ScheduledFuture<?> bodyTimer;
 
-  StrictHttp1Handler(ListenerConfig limits) {
+  StrictHttp1Handler(ListenerConfig limits, EdgeRejections rejections) {
     this.limits = limits;
+    this.rejections = rejections;
   }
 
   @Override
@@ -265,6 +267,7 @@ final class StrictHttp1Handler extends ChannelDuplexHandler {
     cancelTimers();
     boolean canAnswer = !responseStarted && (unanswered == 0 || inBody);
     rejected = true;
+    rejections.count(status.code());
     if (!canAnswer) {
       context.close();
       return;

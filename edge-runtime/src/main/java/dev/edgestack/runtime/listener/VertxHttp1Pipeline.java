@@ -30,7 +30,10 @@ final class VertxHttp1Pipeline {
    * which Netty's HTTP/2 codec already frames strictly.
    */
   static boolean install(
-      HttpConnection connection, HttpServerOptions options, ListenerConfig limits) {
+      HttpConnection connection,
+      HttpServerOptions options,
+      ListenerConfig limits,
+      EdgeRejections rejections) {
     if (!(connection instanceof Http1xServerConnection http1)) {
       return false;
     }
@@ -44,7 +47,7 @@ final class VertxHttp1Pipeline {
               + "' in "
               + pipeline.names());
     }
-    StrictHttp1Handler strict = new StrictHttp1Handler(limits);
+    StrictHttp1Handler strict = new StrictHttp1Handler(limits, rejections);
     pipeline.addBefore(VERTX_HANDLER, STRICT, strict);
     if (!options.isHttp2ClearTextEnabled()) {
       pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options, strict));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgestack.runtime.config.ConfigException;
 import dev.edgestack.runtime.config.ConfigLoader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -112,6 +113,7 @@ class ListenerConfigTest {
                   "127.0.0.1",
                   0,
                   config,
+                  new SimpleMeterRegistry(),
                   request -> request.response().end(request.version().name()))
               .await(20, TimeUnit.SECONDS);
       var client =
@@ -141,7 +143,9 @@ class ListenerConfigTest {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       ListenerConfig config =
           ListenerConfig.defaults().withTls(TlsConfig.selfSigned(taken.getLocalPort()));
-      var started = EdgeListener.start(vertx, "127.0.0.1", 0, config, request -> {});
+      var started =
+          EdgeListener.start(
+              vertx, "127.0.0.1", 0, config, new SimpleMeterRegistry(), request -> {});
       assertThatThrownBy(() -> started.await(20, TimeUnit.SECONDS))
           .hasMessageContaining("server.tls.port: " + taken.getLocalPort())
           .hasMessageContaining("expected: a free port");

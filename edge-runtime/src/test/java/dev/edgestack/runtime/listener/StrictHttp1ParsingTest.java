@@ -2,6 +2,7 @@ package dev.edgestack.runtime.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +32,7 @@ class StrictHttp1ParsingTest {
           .withTimeouts(Duration.ofMillis(400), Duration.ofMillis(400), Duration.ofMillis(600));
 
   private final Vertx vertx = Vertx.vertx();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AtomicInteger backendSaw = new AtomicInteger();
   private EdgeListener listener;
 
@@ -42,6 +44,7 @@ class StrictHttp1ParsingTest {
                 "127.0.0.1",
                 0,
                 LIMITS,
+                registry,
                 request ->
                     request
                         .body()
@@ -170,6 +173,7 @@ class StrictHttp1ParsingTest {
                 "127.0.0.1",
                 0,
                 LIMITS.withTls(TlsConfig.selfSigned(0)),
+                registry,
                 request -> backendSaw.incrementAndGet())
             .await(20, TimeUnit.SECONDS);
     SSLContext tls = SSLContext.getInstance("TLS");
@@ -202,6 +206,9 @@ class StrictHttp1ParsingTest {
           .containsIgnoringCase("connection: close");
     }
     assertThat(backendSaw).as("requests the backend saw").hasValue(0);
+    assertThat(registry.get("edge_http_rejections").tag("status", "" + status).counter().count())
+        .as("edge_http_rejections_total{status=%d}", status)
+        .isEqualTo(1);
   }
 
   private Socket connect() throws IOException {

@@ -2,6 +2,7 @@ package dev.edgestack.runtime.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.Http1xServerConnection;
@@ -40,7 +41,10 @@ class VertxHttp1PipelineTest {
                     assertThat(connection).isInstanceOf(Http1xServerConnection.class);
                     assertThat(
                             VertxHttp1Pipeline.install(
-                                connection, options, ListenerConfig.defaults()))
+                                connection,
+                                options,
+                                ListenerConfig.defaults(),
+                                EdgeRejections.of(new SimpleMeterRegistry())))
                         .isTrue();
                     var pipeline =
                         ((Http1xServerConnection) connection).channelHandlerContext().pipeline();
