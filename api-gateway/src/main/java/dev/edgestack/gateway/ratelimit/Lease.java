@@ -9,7 +9,7 @@ import io.vertx.core.Promise;
  * returned to the store. One fetch per key at a time: requests that find the lease empty while a
  * fetch is in flight wait for it instead of stampeding the store.
  *
- * <p>A busy lease is refilled early: once a request leaves half of the last grant or less, it
+ * <p>A busy lease is refilled early: once a request leaves it running low (see {@link #spend}), it
  * starts a fetch and the following requests keep spending the rest meanwhile. The new grant is kept
  * apart with its own expiry and is spent once the older one is used up or expired, so no token is
  * ever spent later than one ttl after it was taken.
