@@ -171,14 +171,13 @@ final class GatewayPipeline {
     if (request.route().rateLimits().isEmpty()) {
       return Future.succeededFuture(request);
     }
-    String clientAddress = context.forwarded().clientAddress(request.request());
     return map(
         rateLimiter.admit(
             request.route().rateLimits(),
             key ->
                 RateLimitKeys.of(
                     key,
-                    clientAddress,
+                    () -> context.forwarded().clientAddress(request.request()),
                     request.identity(),
                     request.route().id(),
                     request.request().headers())),

@@ -9,7 +9,7 @@ import io.vertx.core.Promise;
  * returned to the store. One fetch per key at a time: requests that find the lease empty while a
  * fetch is in flight wait for it instead of stampeding the store.
  *
- * <p>A busy lease is refilled early: once a request leaves half of the last grant or less, it
+ * <p>A busy lease is refilled early: once a request leaves it running low (see {@link #spend}), it
  * starts a fetch and the following requests keep spending the rest meanwhile. The new grant is kept
  * apart with its own expiry and is spent once the older one is used up or expired, so no token is
  * ever spent later than one ttl after it was taken.
@@ -29,6 +29,39 @@ final class Lease {
   private long unreturnedTakenAtMicros;
   private long remainingAtGrant;
   private long resetMicrosAtGrant;
+  // Tokens asked for by requests in all, and while the last early refill was out (-1: none has
+  // finished yet): the pace that sets when the next refill starts.
+  private long demanded;
+  private long demandedAtRefillStart;
+  private long demandedDuringRefill = -1;
+  private boolean refilling;
+
+  /**
+   * What one request found in the lease: the remaining requests and time to full it tells the
+   * client, and the early refill it started (complete it with {@link #endFetch}), if any.
+   */
+  record Spent(long remaining, long resetMicros, Promise<Void> refill) {}
+
+  /**
+   * Takes {@code cost} tokens if a live grant holds them, and starts an early refill when this
+   * leaves the lease running low; returns null, taking nothing, when the lease cannot pay. One lock
+   * for all of it: this runs for nearly every request of a leased policy.
+   */
+  synchronized Spent spend(long cost, long nowMicros) {
+    demanded += cost;
+    if (!take(cost, nowMicros)) {
+      return null;
+    }
+    return spent(nowMicros, beginRefill(cost, nowMicros));
+  }
+
+  /** What the client is told after a {@link #take}: the store's remaining at grant plus ours. */
+  synchronized Spent spent(long nowMicros, Promise<Void> refill) {
+    return new Spent(
+        remainingAtGrant + tokens + nextTokens,
+        Math.max(0, resetMicrosAtGrant - (nowMicros - takenAtMicros)),
+        refill);
+  }
 
   /** Takes {@code cost} tokens if a live grant holds them; else returns false. */
   synchronized boolean take(long cost, long nowMicros) {
@@ -49,16 +82,31 @@ final class Lease {
    * promise to complete when it ends (see {@link #endFetch}), or null. Only a lease whose last
    * grant was more than one request's worth refills early: near the limit grants shrink to the
    * request's cost, and there every request asks the store, as an exact policy does.
+   *
+   * <p>Running low means that what is left of the grant would last no longer than about twice the
+   * last refill took, at the pace requests asked for tokens during it (so the next grant arrives
+   * before this one is used up), and never more than half of the grant: the later a refill starts,
+   * the more it can ask for under {@code maxBatch}, and the fewer store calls a busy key makes.
    */
-  synchronized Promise<Void> beginRefill(long cost, long nowMicros) {
+  private Promise<Void> beginRefill(long cost, long nowMicros) {
     if (fetching != null || nextTokens > 0 || lastGrant < 2 * cost) {
       return null;
     }
-    if (tokens > lastGrant / 2 || nowMicros >= expiresAtMicros) {
+    if (tokens > refillAt(cost) || nowMicros >= expiresAtMicros) {
       return null;
     }
     fetching = Promise.promise();
+    refilling = true;
+    demandedAtRefillStart = demanded;
     return fetching;
+  }
+
+  private long refillAt(long cost) {
+    long half = lastGrant / 2;
+    if (demandedDuringRefill < 0) {
+      return half;
+    }
+    return Math.min(half, Math.max(cost, 2 * demandedDuringRefill));
   }
 
   /**
@@ -78,9 +126,21 @@ final class Lease {
     return fetching == null ? null : fetching.future();
   }
 
+  /** Ends an early refill that never asked the store: it says nothing about the pace. */
+  synchronized void abandonRefill(Promise<Void> fetch) {
+    if (fetching == fetch) {
+      refilling = false;
+    }
+    endFetch(fetch);
+  }
+
   synchronized void endFetch(Promise<Void> fetch) {
     if (fetching == fetch) {
       fetching = null;
+      if (refilling) {
+        refilling = false;
+        demandedDuringRefill = demanded - demandedAtRefillStart;
+      }
     }
     fetch.tryComplete();
   }
@@ -143,17 +203,6 @@ final class Lease {
 
   synchronized boolean expired(long nowMicros) {
     return nowMicros >= expiresAtMicros && (nextTokens == 0 || nowMicros >= nextExpiresAtMicros);
-  }
-
-  /** What the client is told: the store's remaining at grant plus what is left here. */
-  synchronized LimitStep estimate(long nowMicros) {
-    return new LimitStep(
-        RateLimitDecision.ADMITTED,
-        null,
-        0,
-        remainingAtGrant + tokens + nextTokens,
-        0,
-        Math.max(0, resetMicrosAtGrant - (nowMicros - takenAtMicros)));
   }
 
   private void expire(long nowMicros) {

@@ -41,6 +41,7 @@ final class PolicyLimiter {
   private final Clock clock;
   private final StoreBreaker breaker;
   private final RateLimitMetrics metrics;
+  private final RateLimitHeaders.PolicyText text;
   private final LocalShare localShare;
   private final long nearLimit;
   private final int callsInFlight;
@@ -63,6 +64,7 @@ final class PolicyLimiter {
     this.clock = clock;
     this.breaker = new StoreBreaker(policy.storeBreaker());
     this.metrics = new RateLimitMetrics(policy.name(), registry, breaker::degraded);
+    this.text = RateLimitHeaders.PolicyText.of(policy);
     this.localShare = new LocalShare(policy);
     this.nearLimit = Math.max(1, algorithm.capacity() / 10);
   }
@@ -84,21 +86,21 @@ final class PolicyLimiter {
     long[] refused = overLimit.get(key);
     if (refused != null && now < refused[0] && cost >= refused[1]) {
       metrics.overLimitCacheHits.increment();
-      LimitStep step =
-          new LimitStep(RateLimitDecision.REJECTED, null, 0, 0, refused[2] - now, refused[3] - now);
-      return Future.succeededFuture(decided(step, () -> {}));
+      return Future.succeededFuture(
+          decided(RateLimitDecision.REJECTED, 0, refused[3] - now, refused[2] - now, () -> {}));
     }
     if (policy.consistency() != Consistency.LEASED) {
       return exact(key);
     }
-    Lease lease = leases.computeIfAbsent(key, k -> new Lease());
-    if (lease.take(cost, now)) {
-      PolicyDecision decision = fromLease(lease, now);
-      Promise<Void> refill = lease.beginRefill(cost, now);
-      if (refill != null) {
-        refill(key, now, lease, refill);
+    Lease known = leases.get(key);
+    Lease lease = known != null ? known : leases.computeIfAbsent(key, k -> new Lease());
+    Lease.Spent spent = lease.spend(cost, now);
+    if (spent != null) {
+      if (spent.refill() != null) {
+        metrics.earlyRefills.increment();
+        refill(key, now, lease, spent.refill());
       }
-      return Future.succeededFuture(decision);
+      return Future.succeededFuture(fromLease(lease, spent.remaining(), spent.resetMicros()));
     }
     Promise<Void> fetch = lease.beginFetch();
     if (fetch == null) {
@@ -108,9 +110,12 @@ final class PolicyLimiter {
         return inFlight.transform(
             ignored -> {
               long later = nowMicros();
-              return lease.take(cost, later)
-                  ? Future.succeededFuture(fromLease(lease, later))
-                  : ask(key, later, lease);
+              if (!lease.take(cost, later)) {
+                return ask(key, later, lease);
+              }
+              Lease.Spent taken = lease.spent(later, null);
+              return Future.succeededFuture(
+                  fromLease(lease, taken.remaining(), taken.resetMicros()));
             });
       }
       return ask(key, now, lease);
@@ -128,7 +133,7 @@ final class PolicyLimiter {
     long want = policy.lease().maxBatch() - held;
     // Never more than maxBatch held; the breaker is asked last: asking takes the half-open probe.
     if (want < policy.cost() || !breaker.allows(now)) {
-      lease.endFetch(refill);
+      lease.abandonRefill(refill);
       return;
     }
     TokenRequest request =
@@ -172,9 +177,14 @@ final class PolicyLimiter {
     return policy.lease().ttl().toNanos() / 1_000;
   }
 
-  private PolicyDecision fromLease(Lease lease, long now) {
+  private PolicyDecision fromLease(Lease lease, long remaining, long resetMicros) {
     long cost = policy.cost();
-    return decided(lease.estimate(now), () -> lease.giveBack(cost, nowMicros()));
+    return decided(
+        RateLimitDecision.ADMITTED,
+        remaining,
+        resetMicros,
+        0,
+        () -> lease.giveBack(cost, nowMicros()));
   }
 
   private Future<PolicyDecision> exact(String key) {
@@ -341,22 +351,35 @@ final class PolicyLimiter {
   }
 
   private PolicyDecision decided(LimitStep step, Runnable refund) {
-    RateLimitDecision decision = step.decision();
+    return decided(
+        step.decision(), step.remaining(), step.resetMicros(), step.retryAfterMicros(), refund);
+  }
+
+  private PolicyDecision decided(
+      RateLimitDecision stepDecision,
+      long remaining,
+      long resetMicros,
+      long retryAfterMicros,
+      Runnable refund) {
+    RateLimitDecision decision = stepDecision;
     if (decision == RateLimitDecision.REJECTED && policy.mode() == RateLimitMode.SHADOW) {
       decision = RateLimitDecision.SHADOW_REJECTED;
     }
-    if (decision == RateLimitDecision.ADMITTED && step.remaining() < nearLimit) {
+    if (decision == RateLimitDecision.ADMITTED && remaining < nearLimit) {
       metrics.nearLimit.increment();
     }
     metrics.decided(decision);
-    Runnable counted =
+    RateLimitStatus status =
+        RateLimitStatus.of(text, decision, remaining, resetMicros, retryAfterMicros);
+    if (decision != RateLimitDecision.ADMITTED) {
+      return PolicyDecision.nothingTaken(status);
+    }
+    return new PolicyDecision(
+        status,
         () -> {
           metrics.refunds.increment();
           refund.run();
-        };
-    return new PolicyDecision(
-        RateLimitStatus.of(policy, decision, step),
-        decision == RateLimitDecision.ADMITTED ? counted : () -> {});
+        });
   }
 
   private void storeFailed(Throwable cause) {
@@ -389,7 +412,7 @@ final class PolicyLimiter {
       }
     }
     metrics.decided(decision);
-    return PolicyDecision.nothingTaken(RateLimitStatus.unknown(policy, decision));
+    return PolicyDecision.nothingTaken(RateLimitStatus.unknown(text, decision));
   }
 
   private PolicyDecision localShare(String key, long now) {
@@ -406,7 +429,7 @@ final class PolicyLimiter {
         decision == RateLimitDecision.ADMITTED_LOCAL_SHARE
             ? () -> localShare.refund(key, nowMicros(), cost, now)
             : () -> {};
-    return new PolicyDecision(RateLimitStatus.of(policy, decision, step), refund);
+    return new PolicyDecision(RateLimitStatus.of(text, decision, step), refund);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.edgestack.gateway.auth.Identity;
 import dev.edgestack.gateway.config.RateLimitKey;
 import io.vertx.core.MultiMap;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A request's value of a {@link RateLimitKey}: its parts length-prefixed and joined, so that no
@@ -20,14 +21,30 @@ public final class RateLimitKeys {
       Optional<Identity> identity,
       String routeId,
       MultiMap headers) {
-    if (key.parts().size() == 1 && key.parts().get(0).kind() == RateLimitKey.Kind.CLIENT_ADDRESS) {
-      return clientAddress;
+    return of(key, () -> clientAddress, identity, routeId, headers);
+  }
+
+  /**
+   * The same, with the client address worked out only if the key has it (it takes parsing the
+   * forwarding headers, and most keys of authenticated routes are the subject).
+   */
+  public static String of(
+      RateLimitKey key,
+      Supplier<String> clientAddress,
+      Optional<Identity> identity,
+      String routeId,
+      MultiMap headers) {
+    if (key.parts().size() == 1) {
+      RateLimitKey.Part only = key.parts().get(0);
+      if (only.kind() == RateLimitKey.Kind.CLIENT_ADDRESS) {
+        return clientAddress.get();
+      }
     }
     StringBuilder value = new StringBuilder();
     for (RateLimitKey.Part part : key.parts()) {
       String text =
           switch (part.kind()) {
-            case CLIENT_ADDRESS -> clientAddress;
+            case CLIENT_ADDRESS -> clientAddress.get();
             case SUBJECT -> identity.map(Identity::subject).orElse("");
             case CLIENT -> identity.map(id -> id.client().orElse("sub:" + id.subject())).orElse("");
             case ROUTE -> routeId;

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * edge_ratelimit_store_latency_seconds} (histogram), {@code edge_ratelimit_leased_tokens_total},
  * {@code edge_ratelimit_over_limit_cache_hits_total}, {@code edge_ratelimit_near_limit_total},
  * {@code edge_ratelimit_store_failures_total}, {@code edge_ratelimit_store_switches_total{to}},
- * {@code edge_ratelimit_refunds_total} and the gauge {@code edge_ratelimit_store_degraded}.
+ * {@code edge_ratelimit_refunds_total}, {@code edge_ratelimit_coalesced_total}, {@code
+ * edge_ratelimit_early_refills_total} and the gauge {@code edge_ratelimit_store_degraded}.
  */
 final class RateLimitMetrics {
   private final Map<RateLimitDecision, Counter> decisions = new EnumMap<>(RateLimitDecision.class);
@@ -27,6 +28,7 @@ final class RateLimitMetrics {
   final Counter recoveredSwitches;
   final Counter refunds;
   final Counter coalesced;
+  final Counter earlyRefills;
 
   RateLimitMetrics(String policy, MeterRegistry registry, Supplier<Boolean> degraded) {
     for (RateLimitDecision decision : RateLimitDecision.values()) {
@@ -79,6 +81,12 @@ final class RateLimitMetrics {
             "edge_ratelimit_coalesced",
             policy,
             "Exact decisions that shared a store round trip with an earlier request of their key");
+    earlyRefills =
+        counter(
+            registry,
+            "edge_ratelimit_early_refills",
+            policy,
+            "Lease grants fetched while the current grant still had tokens");
     Gauge.builder("edge_ratelimit_store_degraded", () -> degraded.get() ? 1 : 0)
         .description("1 while the policy applies onStoreFailure without asking the store")
         .tag("policy", policy)

@@ -68,19 +68,38 @@ public final class RateLimiter {
    */
   public Future<List<RateLimitStatus>> admit(
       List<String> policies, Function<RateLimitKey, String> keys) {
+    if (policies.size() == 1) {
+      // The usual case, decided locally most of the time: no composition unless it must wait.
+      PolicyLimiter limiter = limiters.get(policies.get(0));
+      if (limiter == null) {
+        return unknown(policies.get(0));
+      }
+      Future<PolicyDecision> decision = limiter.decide(keys.apply(limiter.policy().key()));
+      return decision.succeeded()
+          ? concludeOne(decision.result())
+          : decision.compose(RateLimiter::concludeOne);
+    }
     List<Future<PolicyDecision>> decisions = new ArrayList<>(policies.size());
     for (String name : policies) {
       PolicyLimiter limiter = limiters.get(name);
       if (limiter == null) {
-        return Future.failedFuture(
-            EdgeFailure.of(FailureKind.INTERNAL, "Unknown rate limit " + name));
+        return unknown(name);
       }
       decisions.add(limiter.decide(keys.apply(limiter.policy().key())));
     }
-    if (decisions.size() == 1) {
-      return decisions.get(0).compose(d -> conclude(List.of(d)));
-    }
     return Future.all(decisions).compose(all -> conclude(all.list()));
+  }
+
+  private static <T> Future<T> unknown(String policy) {
+    return Future.failedFuture(
+        EdgeFailure.of(FailureKind.INTERNAL, "Unknown rate limit " + policy));
+  }
+
+  private static Future<List<RateLimitStatus>> concludeOne(PolicyDecision decision) {
+    if (decision.status().decision().admits()) {
+      return Future.succeededFuture(List.of(decision.status()));
+    }
+    return conclude(List.of(decision));
   }
 
   private static Future<List<RateLimitStatus>> conclude(List<PolicyDecision> decisions) {

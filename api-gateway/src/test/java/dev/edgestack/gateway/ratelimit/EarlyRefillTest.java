@@ -69,6 +69,48 @@ class EarlyRefillTest {
         .as("answered from the refilled lease, no request waited for a store call")
         .allMatch(Future::succeeded);
     assertThat(store.wanted).hasSize(2);
+    assertThat(registry.get("edge_ratelimit_early_refills").counter().count())
+        .as("the first fetch of an empty lease is not early; the refill is")
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aRefillStartsAsLateAsThePaceDuringTheLastOneAllowsButNeverPastHalfTheGrant() {
+    Gated store = new Gated(new InMemoryStore());
+    RateLimiter limiter = limiter(store, 20);
+    admit(limiter);
+    store.release();
+    // 19 spare. Nothing known about the pace yet: the first refill starts at half (9 left).
+    for (int i = 0; i < 10; i++) {
+      admit(limiter);
+    }
+    assertThat(store.wanted).containsExactly(20L, 11L);
+    assertThat(store.held).containsExactly(0L, 9L);
+
+    // One request while that refill is out, so the next one starts with two requests' worth
+    // left, not at half of its grant of 11 (5): it can top the lease up with 18 instead of 15.
+    admit(limiter);
+    store.release();
+    for (int i = 0; i < 8 + 9; i++) {
+      assertThat(admit(limiter).succeeded()).isTrue();
+    }
+    assertThat(store.wanted).containsExactly(20L, 11L, 18L);
+    assertThat(store.held).containsExactly(0L, 9L, 2L);
+
+    // Ten requests while it is out: the two left are spent and eight wait for it, then take 8 of
+    // its 18. That pace calls for an earlier start again, but never earlier than half of the
+    // grant: the next request, which leaves 9, starts it.
+    List<Future<List<RateLimitStatus>>> waiting = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      waiting.add(admit(limiter));
+    }
+    assertThat(waiting.stream().filter(Future::isComplete)).hasSize(2);
+    store.release();
+    assertThat(waiting).allMatch(Future::succeeded);
+    assertThat(admit(limiter).succeeded()).isTrue();
+    assertThat(store.wanted).containsExactly(20L, 11L, 18L, 11L);
+    assertThat(store.held).containsExactly(0L, 9L, 2L, 9L);
+    assertThat(registry.get("edge_ratelimit_early_refills").counter().count()).isEqualTo(3);
   }
 
   @Test
