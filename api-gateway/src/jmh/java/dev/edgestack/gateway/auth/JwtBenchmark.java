@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,14 +51,16 @@ public class JwtBenchmark {
         new JwtConfig(
             "https://issuer.bench",
             "bench",
-            URI.create("http://127.0.0.1:9/.well-known/jwks.json"),
+            Optional.of(URI.create("http://127.0.0.1:9/.well-known/jwks.json")),
             List.of("RS256"),
             Duration.ofSeconds(30),
             Duration.ofMinutes(5),
             Duration.ofSeconds(2),
             Duration.ofSeconds(30),
             cache.equals("cached") ? 10_000 : 0,
-            "bench");
+            "bench",
+            8192,
+            List.of());
     JsonObject jwks =
         new JsonObject().put("keys", new JsonArray().add(new JsonObject(key.publicJwk())));
     keys =

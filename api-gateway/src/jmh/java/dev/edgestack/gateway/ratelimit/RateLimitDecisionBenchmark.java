@@ -59,8 +59,7 @@ public class RateLimitDecisionBenchmark {
   @Setup
   public void setUp() throws Exception {
     // A million a second with a burst of a billion: the in-process store runs faster than the rate.
-    RateLimitConfig policy =
-        RateLimitConfig.of("bench", 1_000_000_000, Duration.ofSeconds(1_000));
+    RateLimitConfig policy = RateLimitConfig.of("bench", 1_000_000_000, Duration.ofSeconds(1_000));
     if (consistency.equals("leased")) {
       policy = policy.withLease(LeaseConfig.DEFAULT);
     }
@@ -69,7 +68,11 @@ public class RateLimitDecisionBenchmark {
     if (store.equals("memory")) {
       limiter =
           new RateLimiter(
-              List.of(policy), new ImmediateStore(), vertx, Clock.systemUTC(), new SimpleMeterRegistry());
+              List.of(policy),
+              new ImmediateStore(),
+              vertx,
+              Clock.systemUTC(),
+              new SimpleMeterRegistry());
       decide();
       return;
     }
