@@ -2,7 +2,9 @@ package dev.edgestack.gateway.ratelimit;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.Serializable;
 import java.util.Optional;
@@ -80,10 +82,31 @@ final class HazelcastRateLimitStore implements RateLimitStore {
     }
     try {
       IMap<String, Serializable> map = instance.get().getMap(mapName(policy));
-      CompletionStage<long[]> answer = map.submitToKey(key, processor);
-      return Future.fromCompletionStage(answer, vertx.getOrCreateContext());
+      return onContext(map.submitToKey(key, processor), vertx.getOrCreateContext());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /**
+   * The answer of a Hazelcast call, completed on {@code context}. Never {@code
+   * Future.fromCompletionStage}: it registers with {@code whenComplete}, which Hazelcast runs on
+   * its default async executor, and where {@code ForkJoinPool.commonPool()} has a parallelism of 1
+   * (two cores) that executor starts a new thread per task, about 140 µs of CPU per call here.
+   * Handed straight to the event loop instead: one task, no thread.
+   */
+  static <T> Future<T> onContext(CompletionStage<T> answer, Context context) {
+    Promise<T> promise = Promise.promise();
+    answer.handleAsync(
+        (value, error) -> {
+          if (error == null) {
+            promise.complete(value);
+          } else {
+            promise.fail(error);
+          }
+          return null;
+        },
+        task -> context.runOnContext(ignored -> task.run()));
+    return promise.future();
   }
 }
