@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * TCP-IP, the addresses of a DNS name, or Kubernetes' DNS lookup (never multicast, no
  * auto-detection, no phone-home), binds exactly {@code cluster.host:cluster.port}, merges split
  * clusters after about ten seconds, and keeps one backup of each rate-limit map. In client mode it
- * connects to an external cluster, which must have this jar's processors on its classpath. Started
- * off the event loop; the readiness check {@code cluster} is DOWN until it runs (for a client:
- * until its first round trip).
+ * connects to an external cluster, which must have this jar's processors on its classpath and
+ * {@link LimitProcessor.Factory} in its serialization config. Started off the event loop; the
+ * readiness check {@code cluster} is DOWN until it runs (for a client: until its first round trip).
  */
 public final class ClusterMember {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
@@ -72,6 +72,9 @@ public final class ClusterMember {
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
     config.setProperty("hazelcast.partition.count", Integer.toString(cluster.partitionCount()));
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(LimitProcessor.FACTORY_ID, new LimitProcessor.Factory());
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
@@ -144,6 +147,9 @@ public final class ClusterMember {
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(LimitProcessor.FACTORY_ID, new LimitProcessor.Factory());
     config.getNetworkConfig().setAddresses(cluster.members()).setSmartRouting(true);
     config.getNetworkConfig().getAutoDetectionConfig().setEnabled(false);
     // Keep retrying in the background: the store's breaker covers the outage meanwhile.
