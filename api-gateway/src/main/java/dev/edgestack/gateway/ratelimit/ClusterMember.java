@@ -115,9 +115,9 @@ public final class ClusterMember {
    * Lets Hazelcast run its callbacks on the thread that completes a call, for every instance in
    * this JVM (Hazelcast has no per-instance setting). Its default async executor is {@code
    * ForkJoinPool.commonPool()}, or a new thread per task where the common pool has a parallelism of
-   * 1, that is on two cores; and every {@code submitToKey} answer is a future wrapping the
-   * invocation's, completed through that executor. On two cores that was one new thread per store
-   * call: 140 of 226 µs of CPU per {@code exact} decision (docs/rate-limiting.md). Running in place
+   * 1, that is on one or two cores; and every {@code submitToKey} answer is a future wrapping the
+   * invocation's, completed through that executor. On two cores that was a new thread per store
+   * call: 138 of 224 µs of CPU per {@code exact} decision (docs/rate-limiting.md). Running in place
    * is safe here because the only callbacks on Hazelcast futures in the gateway are the wrapping
    * future's (it completes itself) and the store's, which only hands the answer to an event loop;
    * Hazelcast names the executors of its own internal stages (hazelcast#18190).
