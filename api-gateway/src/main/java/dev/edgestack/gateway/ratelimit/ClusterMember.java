@@ -10,6 +10,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import dev.edgestack.gateway.config.ClusterConfig;
 import dev.edgestack.gateway.config.RateLimitConfig;
 import dev.edgestack.runtime.process.EdgeContext;
@@ -34,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * TCP-IP, the addresses of a DNS name, or Kubernetes' DNS lookup (never multicast, no
  * auto-detection, no phone-home), binds exactly {@code cluster.host:cluster.port}, merges split
  * clusters after about ten seconds, and keeps one backup of each rate-limit map. In client mode it
- * connects to an external cluster, which must have this jar's processors on its classpath. Started
- * off the event loop; the readiness check {@code cluster} is DOWN until it runs (for a client:
- * until its first round trip).
+ * connects to an external cluster, which must have this jar's processors on its classpath and
+ * {@link LimitProcessor.Factory} in its serialization config. Started off the event loop; the
+ * readiness check {@code cluster} is DOWN until it runs (for a client: until its first round trip).
  */
 public final class ClusterMember {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterMember.class);
@@ -59,6 +60,7 @@ public final class ClusterMember {
    */
   public static Config hazelcastConfig(
       ClusterConfig cluster, List<String> members, Collection<RateLimitConfig> policies) {
+    runHazelcastCallbacksInPlace();
     Config config = new Config();
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -70,6 +72,9 @@ public final class ClusterMember {
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
     config.setProperty("hazelcast.partition.count", Integer.toString(cluster.partitionCount()));
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(LimitProcessor.FACTORY_ID, new LimitProcessor.Factory());
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
@@ -107,6 +112,21 @@ public final class ClusterMember {
   }
 
   /**
+   * Lets Hazelcast run its callbacks on the thread that completes a call, for every instance in
+   * this JVM (Hazelcast has no per-instance setting). Its default async executor is {@code
+   * ForkJoinPool.commonPool()}, or a new thread per task where the common pool has a parallelism of
+   * 1, that is on one or two cores; and every {@code submitToKey} answer is a future wrapping the
+   * invocation's, completed through that executor. On two cores that was a new thread per store
+   * call: 138 of 224 µs of CPU per {@code exact} decision (docs/rate-limiting.md). Running in place
+   * is safe here because the only callbacks on Hazelcast futures in the gateway are the wrapping
+   * future's (it completes itself) and the store's, which only hands the answer to an event loop;
+   * Hazelcast names the executors of its own internal stages (hazelcast#18190).
+   */
+  static void runHazelcastCallbacksInPlace() {
+    ConcurrencyUtil.setDefaultAsyncExecutor(ConcurrencyUtil.CALLER_RUNS);
+  }
+
+  /**
    * Idle keys are forgotten after twice the period, and never before their debt is paid off (a
    * burst larger than the limit takes longer than one period to drain).
    */
@@ -121,11 +141,15 @@ public final class ClusterMember {
 
   /** The client config for {@code mode: client}: the listed members of the external cluster. */
   public static ClientConfig clientConfig(ClusterConfig cluster) {
+    runHazelcastCallbacksInPlace();
     ClientConfig config = new ClientConfig();
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(LimitProcessor.FACTORY_ID, new LimitProcessor.Factory());
     config.getNetworkConfig().setAddresses(cluster.members()).setSmartRouting(true);
     config.getNetworkConfig().getAutoDetectionConfig().setEnabled(false);
     // Keep retrying in the background: the store's breaker covers the outage meanwhile.
@@ -243,7 +267,7 @@ public final class ClusterMember {
     if (!client.getLifecycleService().isRunning()) {
       return;
     }
-    Future.fromCompletionStage(
+    HazelcastRateLimitStore.onContext(
             client
                 .<String, Serializable>getMap("edge-ratelimit-warm-up")
                 .submitToKey(

@@ -2,11 +2,15 @@ package dev.edgestack.gateway.ratelimit;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.Serializable;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +23,7 @@ final class HazelcastRateLimitStore implements RateLimitStore {
 
   private final Vertx vertx;
   private final Supplier<Optional<HazelcastInstance>> member;
+  private volatile Maps maps = new Maps(null);
   private volatile int lastKnownMembers = 1;
 
   HazelcastRateLimitStore(Vertx vertx, Supplier<Optional<HazelcastInstance>> member) {
@@ -79,11 +84,52 @@ final class HazelcastRateLimitStore implements RateLimitStore {
       return Future.failedFuture(new IllegalStateException("the cluster member is not running"));
     }
     try {
-      IMap<String, Serializable> map = instance.get().getMap(mapName(policy));
-      CompletionStage<long[]> answer = map.submitToKey(key, processor);
-      return Future.fromCompletionStage(answer, vertx.getOrCreateContext());
+      IMap<String, Serializable> map = map(instance.get(), policy);
+      return onContext(map.submitToKey(key, processor), vertx.getOrCreateContext());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** The policy's map proxy, looked up once per member instead of once per call. */
+  private IMap<String, Serializable> map(HazelcastInstance instance, String policy) {
+    Maps current = maps;
+    if (current.instance != instance) {
+      current = new Maps(instance);
+      maps = current;
+    }
+    return current.byPolicy.computeIfAbsent(policy, name -> instance.getMap(mapName(name)));
+  }
+
+  /** The map proxies of one member. */
+  private static final class Maps {
+    final HazelcastInstance instance;
+    final Map<String, IMap<String, Serializable>> byPolicy = new ConcurrentHashMap<>();
+
+    Maps(HazelcastInstance instance) {
+      this.instance = instance;
+    }
+  }
+
+  /**
+   * The answer of a Hazelcast call, completed on {@code context}: handed from the thread that
+   * completes the call (the partition thread of a local key, the response thread of a remote one)
+   * to the event loop as one task, with an explicit executor, so that it never depends on
+   * Hazelcast's default one (see {@link ClusterMember#runHazelcastCallbacksInPlace()}: on two cores
+   * that one started a thread per task).
+   */
+  static <T> Future<T> onContext(CompletionStage<T> answer, Context context) {
+    Promise<T> promise = Promise.promise();
+    answer.handleAsync(
+        (value, error) -> {
+          if (error == null) {
+            promise.complete(value);
+          } else {
+            promise.fail(error);
+          }
+          return null;
+        },
+        task -> context.runOnContext(ignored -> task.run()));
+    return promise.future();
   }
 }

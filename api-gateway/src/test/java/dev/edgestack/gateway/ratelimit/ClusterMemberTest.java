@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import dev.edgestack.gateway.config.ClusterConfig;
 import dev.edgestack.gateway.config.RateLimitConfig;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +33,49 @@ class ClusterMemberTest {
     var map = config.getMapConfig(HazelcastRateLimitStore.mapName("p"));
     assertThat(map.getBackupCount()).isEqualTo(1);
     assertThat(map.getMaxIdleSeconds()).isEqualTo(120);
+  }
+
+  @Test
+  void theProcessorTravelsAsIdentifiedDataWithoutItsClassName() throws Exception {
+    Config config =
+        ClusterMember.hazelcastConfig(
+            new ClusterConfig("c", "127.0.0.1", 5701, List.of("127.0.0.1:5701"), 11),
+            List.of(POLICY));
+    InternalSerializationService serialization =
+        new DefaultSerializationServiceBuilder().setConfig(config.getSerializationConfig()).build();
+    LimitAlgorithm gcra = PolicyLimiter.algorithm(POLICY);
+
+    Data data = serialization.toData(LimitProcessor.acquireEach(gcra, 5_000_000, 1, 3));
+    LimitProcessor read = serialization.toObject(data);
+
+    assertThat(new String(data.toByteArray(), StandardCharsets.ISO_8859_1))
+        .doesNotContain("LimitProcessor");
+    // The copy decides as the original would: three requests against a full bucket of 60.
+    Admissions admitted =
+        Admissions.fromWire(read.process(new AbstractMap.SimpleEntry<>("key", null)), 3);
+    assertThat(admitted.admitted()).isEqualTo(3);
+    assertThat(admitted.lastAdmitted().remaining()).isEqualTo(57);
+  }
+
+  @Test
+  void aClientRegistersTheProcessorFactoryToo() {
+    ClusterConfig cluster =
+        new ClusterConfig(
+            ClusterConfig.Mode.CLIENT,
+            "c",
+            "",
+            0,
+            ClusterConfig.Discovery.TCP_IP,
+            List.of("10.0.0.1:5701"),
+            "",
+            "",
+            271);
+
+    assertThat(
+            ClusterMember.clientConfig(cluster)
+                .getSerializationConfig()
+                .getDataSerializableFactories())
+        .containsKey(LimitProcessor.FACTORY_ID);
   }
 
   @Test
