@@ -146,21 +146,20 @@ final class RelayGateway implements RelayGate {
       return Future.failedFuture(
           EdgeFailure.of(FailureKind.INTERNAL, "Unknown upstream " + destination.upstream()));
     }
-    IdentityHeaders.apply(admission.identity(), headers);
-    RelayRoute forwarded =
-        RelayRoute.to(pool.get())
-            .withTarget(destination.target())
-            .withRequestEdits(requestEdits(request, names, headers))
-            .withResponseEdits(responseEdits(route.rules().responseHeaders(), admission.limits()))
-            .withLimits(GatewayPipeline.forwardOptions(route));
     Future<CircuitBreakers.Call> call = forwarder.breakers().admit(destination.upstream());
     if (call.failed()) {
       return Future.failedFuture(call.cause());
     }
     CircuitBreakers.Call guarded = call.result();
     String id = route.id();
+    IdentityHeaders.apply(admission.identity(), headers);
     return Future.succeededFuture(
-        forwarded.withCompletion(
+        new RelayRoute(
+            pool.get(),
+            Optional.of(destination.target()),
+            requestEdits(request, names, headers),
+            responseEdits(route.rules().responseHeaders(), admission.limits()),
+            GatewayPipeline.forwardOptions(route),
             (status, failure, durationNanos) -> {
               guarded.done(status, failure);
               metrics.record(id, status, durationNanos);

@@ -311,6 +311,34 @@ class RelayGatewayTest {
   }
 
   @Test
+  void pipelinedPostsWaitForADecisionMadeElsewhereAndKeepTheirBodies() throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", gateway.httpPort()), 5000);
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+
+      // The first body arrives in two parts, the second request right behind it, all before the
+      // rate-limit store has answered for the first.
+      out.write(
+          ("POST /api/exact/one HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nfirst")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      out.write(
+          ("-body"
+                  + "POST /api/exact/two HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11\r\n\r\n"
+                  + "second-body")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String first = readResponse(in);
+      String second = readResponse(in);
+
+      assertThat(first).startsWith("HTTP/1.1 200 ").contains("/echo/one", "\"first-body\"");
+      assertThat(second).startsWith("HTTP/1.1 200 ").contains("/echo/two", "\"second-body\"");
+    }
+  }
+
+  @Test
   void countsRequestsPerRouteAndStatusClass() {
     Http.get(base + "/api/public/counted");
     Http.get(base + "/api/accounts/acc-alice-1");
@@ -351,7 +379,7 @@ class RelayGatewayTest {
         .failsWithin(Duration.ofSeconds(30))
         .withThrowableOfType(ExecutionException.class)
         .withMessageContaining(file.toString())
-        .withMessageContaining("routes[8].compose")
+        .withMessageContaining("routes[9].compose")
         .withMessageContaining("overview")
         .withMessageContaining("server.engine: relay");
   }

@@ -32,6 +32,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -607,7 +608,7 @@ public final class Http1Relay implements DrainableServer {
           });
     }
 
-    private void routed(io.vertx.core.AsyncResult<RelayRoute> decided) {
+    private void routed(AsyncResult<RelayRoute> decided) {
       if (finished) {
         // The client left, or its body broke the rules, while the gate was deciding.
         return;
