@@ -610,7 +610,17 @@ public final class Http1Relay implements DrainableServer {
 
     private void routed(AsyncResult<RelayRoute> decided) {
       if (finished) {
-        // The client left, or its body broke the rules, while the gate was deciding.
+        // The client left, its body broke the rules or the decision came too late: the gate is
+        // told all the same, so that what it began (a circuit breaker's permit) ends.
+        if (decided.succeeded()) {
+          decided
+              .result()
+              .completion()
+              .done(
+                  status == 0 ? 499 : status,
+                  failure == null ? FailureKind.CLIENT_CLOSED : failure,
+                  System.nanoTime() - startNanos);
+        }
         return;
       }
       if (decided.failed()) {
@@ -784,7 +794,17 @@ public final class Http1Relay implements DrainableServer {
     }
 
     void checkTimeouts(long now) {
-      if (finished || pool == null) {
+      if (finished) {
+        return;
+      }
+      if (pool == null) {
+        // The gate's own steps have their timeouts; this bounds a decision that never comes, as
+        // the Vert.x listener's idle timeout would.
+        if (route == null && now - startNanos > limits.idleTimeout().toNanos()) {
+          fail(
+              EdgeFailure.of(
+                  FailureKind.UNAVAILABLE, "No decision on the request within the idle timeout"));
+        }
         return;
       }
       if (now - deadline > 0) {
