@@ -2,6 +2,7 @@ package dev.edgestack.gateway;
 
 import dev.edgestack.balancer.PoolConfig;
 import dev.edgestack.balancer.Ticker;
+import dev.edgestack.balancer.vertx.ProxyServer;
 import dev.edgestack.balancer.vertx.UpstreamPool;
 import dev.edgestack.gateway.auth.ApiKeys;
 import dev.edgestack.gateway.auth.AuthMetrics;
@@ -26,6 +27,7 @@ import dev.edgestack.gateway.route.RouteTable;
 import dev.edgestack.runtime.config.ConfigException;
 import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.listener.EdgeListener;
+import dev.edgestack.runtime.listener.ListenerConfig;
 import dev.edgestack.runtime.process.ConfigReloader;
 import dev.edgestack.runtime.process.Deployable;
 import dev.edgestack.runtime.process.EdgeContext;
@@ -76,8 +78,12 @@ public final class GatewayDeployable implements Deployable {
   @Override
   public Future<Void> start(EdgeContext context) {
     GatewayConfig config;
+    boolean relay = context.settings().listener().engine() == ListenerConfig.Engine.RELAY;
     try {
       config = GatewayConfig.from(context.config());
+      if (relay) {
+        RelayGateway.check(context.config().source(), config.routes());
+      }
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -103,9 +109,8 @@ public final class GatewayDeployable implements Deployable {
         });
     AuthMetrics authMetrics = new AuthMetrics(context.registry());
     RouteMetrics routeMetrics = new RouteMetrics(context.registry(), config.routes());
-    GatewayPipeline pipeline =
-        new GatewayPipeline(
-            context,
+    GatewaySteps steps =
+        new GatewaySteps(
             new RouteTable(config.routes()),
             new Authenticator(
                 trustedIssuers(context, config),
@@ -113,12 +118,22 @@ public final class GatewayDeployable implements Deployable {
                 realm,
                 authMetrics),
             new Authorizer(realm, authMetrics),
-            rateLimiter,
-            new Forwarder(pools, breakers, random),
+            rateLimiter);
+    Forwarder forwarder = new Forwarder(pools, breakers, random);
+    GatewayPipeline pipeline =
+        new GatewayPipeline(
+            context,
+            steps,
+            forwarder,
             new Composer(context.vertx(), pools, context.forwarded(), breakers, context.registry()),
             routeMetrics);
     ConfigReloader.start(
-        context, candidate -> routesOnly(context, candidate, pipeline, routeMetrics));
+        context, candidate -> routesOnly(context, candidate, steps, routeMetrics, relay));
+    if (relay) {
+      // HTTP/1.1 on the plain port through the byte-level relay; TLS (h2 by ALPN) stays Vert.x.
+      return ProxyServer.startRelay(
+          context, new RelayGateway(steps, forwarder, routeMetrics), pipeline::handle);
+    }
     // Strict parsing matters most when the gateway is the first tier (gateway-lb topology).
     return EdgeListener.start(context, pipeline::handle).mapEmpty();
   }
@@ -132,9 +147,13 @@ public final class GatewayDeployable implements Deployable {
   private static ConfigReloader.Applied routesOnly(
       EdgeContext context,
       ConfigNode candidate,
-      GatewayPipeline pipeline,
-      RouteMetrics routeMetrics) {
+      GatewaySteps steps,
+      RouteMetrics routeMetrics,
+      boolean relay) {
     GatewayConfig next = GatewayConfig.from(candidate);
+    if (relay) {
+      RelayGateway.check(candidate.source(), next.routes());
+    }
     ConfigReloader.requireUnchanged(
         ConfigReloader.changedKeys(context.config(), candidate, RESTART_SECTIONS),
         candidate,
@@ -143,7 +162,7 @@ public final class GatewayDeployable implements Deployable {
     return new ConfigReloader.Applied(
         () -> {
           routeMetrics.cover(next.routes());
-          pipeline.replaceRoutes(table);
+          steps.replaceRoutes(table);
         },
         next.routes().size()
             + " routes: "

@@ -28,11 +28,7 @@ record GatewayRequest(
     return match.route();
   }
 
-  GatewayRequest withIdentity(Optional<Identity> identity) {
-    return new GatewayRequest(exchange, match, identity, limits);
-  }
-
-  GatewayRequest withLimits(List<RateLimitStatus> limits) {
-    return new GatewayRequest(exchange, match, identity, List.copyOf(limits));
+  GatewayRequest admitted(GatewaySteps.Admission admission) {
+    return new GatewayRequest(exchange, match, admission.identity(), admission.limits());
   }
 }

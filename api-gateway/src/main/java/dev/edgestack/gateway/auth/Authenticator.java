@@ -6,9 +6,11 @@ import dev.edgestack.gateway.config.RouteConfig;
 import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +45,15 @@ public final class Authenticator {
   }
 
   public Future<Optional<Identity>> authenticate(RouteConfig route, HttpServerRequest request) {
+    return authenticate(route, request.headers(), request.query());
+  }
+
+  /**
+   * Authenticates a request by its headers and raw query (null when none); removes the API key
+   * header from {@code headers}, so that it never reaches an upstream.
+   */
+  public Future<Optional<Identity>> authenticate(
+      RouteConfig route, MultiMap headers, String rawQuery) {
     AuthMode mode = route.auth();
     if (mode == AuthMode.NONE) {
       return Future.succeededFuture(Optional.empty());
@@ -53,12 +64,12 @@ public final class Authenticator {
       return Future.failedFuture(
           EdgeFailure.of(FailureKind.INTERNAL, "Route " + route.id() + " has no verifier"));
     }
-    MultiMap headers = request.headers();
     List<String> keyValues = apiKeys.map(keys -> headers.getAll(keys.header())).orElse(List.of());
     apiKeys.ifPresent(keys -> headers.remove(keys.header()));
     BearerCredentials bearer = BearerCredentials.from(headers);
-    boolean hasQueryToken =
-        mayHaveQueryToken(request.query()) && request.params().contains(QUERY_TOKEN);
+    List<String> queryTokens =
+        mayHaveQueryToken(rawQuery) ? queryParameter(rawQuery, QUERY_TOKEN) : List.of();
+    boolean hasQueryToken = !queryTokens.isEmpty();
 
     if (bearer.kind() == BearerCredentials.Kind.DUPLICATE || keyValues.size() > 1) {
       return fail(
@@ -71,7 +82,6 @@ public final class Authenticator {
           route, method, Outcome.BAD_REQUEST, badRequest("Send a bearer token or an API key"));
     }
     if (hasQueryToken && route.access().queryToken()) {
-      List<String> queryTokens = request.params().getAll(QUERY_TOKEN);
       if (hasBearer || hasKey || queryTokens.size() > 1) {
         // RFC 6750 section 2: a client must not use more than one method per request.
         return fail(route, method, Outcome.BAD_REQUEST, badRequest("Send exactly one credential"));
@@ -136,6 +146,17 @@ public final class Authenticator {
    * Whether the query may name {@code access_token}: without a query, or with one that spells no
    * part of it even percent-encoded, the parameters need not be decoded.
    */
+  /** The decoded values of the query parameter {@code name}; none when the query is malformed. */
+  private static List<String> queryParameter(String query, String name) {
+    try {
+      return new QueryStringDecoder(query, StandardCharsets.UTF_8, false)
+          .parameters()
+          .getOrDefault(name, List.of());
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
+  }
+
   private static boolean mayHaveQueryToken(String query) {
     return query != null
         && !query.isEmpty()

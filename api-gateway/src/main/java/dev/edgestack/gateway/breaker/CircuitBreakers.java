@@ -102,12 +102,7 @@ public final class CircuitBreakers {
     }
     CircuitPermit permit = breaker.tryAcquire();
     if (!permit.admitted()) {
-      long seconds = Math.max(1, (permit.retryAfter().toMillis() + 999) / 1000);
-      return Future.failedFuture(
-          EdgeFailure.of(
-                  FailureKind.UNAVAILABLE,
-                  "The circuit breaker of upstream " + upstream + " is open")
-              .withHeader("Retry-After", Long.toString(seconds)));
+      return Future.failedFuture(open(upstream, permit));
     }
     Future<T> result;
     try {
@@ -117,6 +112,48 @@ public final class CircuitBreakers {
       throw e;
     }
     return result.andThen(done -> breaker.record(permit, outcome(done, statusOf)));
+  }
+
+  /** A call admitted by a breaker, whose outcome is reported once it is known. */
+  @FunctionalInterface
+  public interface Call {
+    Call UNGUARDED = (status, failure) -> {};
+
+    /** {@code failure} is the kind of the call's failure, or null when an answer came back. */
+    void done(int status, FailureKind failure);
+  }
+
+  /**
+   * {@link #guard} for a caller that learns the outcome later (the relay): the call to report the
+   * outcome to, or, while the breaker is open, the failure to answer with.
+   */
+  public Future<Call> admit(String upstream) {
+    CircuitBreaker breaker = breakers.get(upstream);
+    if (breaker == null) {
+      return UNGUARDED_CALL;
+    }
+    CircuitPermit permit = breaker.tryAcquire();
+    if (!permit.admitted()) {
+      return Future.failedFuture(open(upstream, permit));
+    }
+    return Future.succeededFuture(
+        (status, failure) ->
+            breaker.record(
+                permit,
+                failure == null
+                    ? status >= 500 ? CallOutcome.FAILURE : CallOutcome.SUCCESS
+                    : UPSTREAM_FAILURES.contains(failure)
+                        ? CallOutcome.FAILURE
+                        : CallOutcome.IGNORED));
+  }
+
+  private static final Future<Call> UNGUARDED_CALL = Future.succeededFuture(Call.UNGUARDED);
+
+  private static EdgeFailure open(String upstream, CircuitPermit permit) {
+    long seconds = Math.max(1, (permit.retryAfter().toMillis() + 999) / 1000);
+    return EdgeFailure.of(
+            FailureKind.UNAVAILABLE, "The circuit breaker of upstream " + upstream + " is open")
+        .withHeader("Retry-After", Long.toString(seconds));
   }
 
   private static <T> CallOutcome outcome(AsyncResult<T> done, ToIntFunction<T> statusOf) {

@@ -11,9 +11,12 @@ import dev.edgestack.gateway.config.TrafficSplit;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
 import dev.edgestack.runtime.http.Exchange;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.vertx.core.Future;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -42,43 +45,70 @@ public final class Forwarder {
     this.random = random;
   }
 
+  /** Where a proxied or split route sends a request: the upstream's name and request target. */
+  public record Destination(String upstream, String target) {}
+
+  /**
+   * The destination of a request to a proxied route, or to the side of a split route that the
+   * request's stickiness key (or chance) picks; the upstream path template expanded with the path's
+   * {@code variables} and the client's raw query (null when none) appended.
+   */
+  public Destination destination(
+      RouteTarget target, Map<String, String> variables, String rawQuery, MultiMap headers) {
+    if (target instanceof RouteTarget.Split split) {
+      return new Destination(
+          split.split().pick(stickyKey(split.split(), headers), random),
+          split.path().expand(variables, rawQuery));
+    }
+    RouteTarget.Proxy proxy = (RouteTarget.Proxy) target;
+    return new Destination(proxy.upstream(), proxy.path().expand(variables, rawQuery));
+  }
+
+  /** The pool of {@code upstream}, if there is one. */
+  public Optional<UpstreamPool> pool(String upstream) {
+    return Optional.ofNullable(pools.get(upstream));
+  }
+
+  /** The circuit breakers calls to upstreams go through. */
+  public CircuitBreakers breakers() {
+    return breakers;
+  }
+
   public Future<Void> forward(
       Exchange exchange,
-      RouteTarget.Proxy target,
+      RouteTarget target,
       Map<String, String> variables,
       Optional<Identity> identity,
       ForwardOptions limits,
       BodyRewrite rewrite) {
-    String uri = target.path().expand(variables, exchange.request().query());
-    return forward(exchange, target.upstream(), uri, identity, limits, rewrite);
+    Destination destination =
+        destination(target, variables, exchange.request().query(), exchange.request().headers());
+    return forward(
+        exchange, destination.upstream(), destination.target(), identity, limits, rewrite);
   }
 
-  /** Forwards to the side of the split that the request's stickiness key (or chance) picks. */
-  public Future<Void> forward(
-      Exchange exchange,
-      RouteTarget.Split target,
-      Map<String, String> variables,
-      Optional<Identity> identity,
-      ForwardOptions limits,
-      BodyRewrite rewrite) {
-    TrafficSplit split = target.split();
-    String upstream = split.pick(stickyKey(split, exchange.request()), random);
-    String uri = target.path().expand(variables, exchange.request().query());
-    return forward(exchange, upstream, uri, identity, limits, rewrite);
-  }
-
-  private static Optional<String> stickyKey(TrafficSplit split, HttpServerRequest request) {
+  private static Optional<String> stickyKey(TrafficSplit split, MultiMap headers) {
     return split
         .sticky()
         .flatMap(
             sticky -> {
               if (sticky.cookie()) {
-                Cookie cookie = request.getCookie(sticky.name());
-                return Optional.ofNullable(cookie).map(Cookie::getValue);
+                return cookie(headers.getAll(HttpHeaders.COOKIE), sticky.name());
               }
-              return Optional.ofNullable(request.getHeader(sticky.name()));
+              return Optional.ofNullable(headers.get(sticky.name()));
             })
         .filter(value -> !value.isEmpty());
+  }
+
+  private static Optional<String> cookie(List<String> cookieHeaders, String name) {
+    for (String header : cookieHeaders) {
+      for (Cookie cookie : ServerCookieDecoder.STRICT.decodeAll(header)) {
+        if (cookie.name().equals(name)) {
+          return Optional.of(cookie.value());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

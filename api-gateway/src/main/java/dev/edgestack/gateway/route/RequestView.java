@@ -38,6 +38,31 @@ public record RequestView(
         request.method(), request.path(), host, request.headers(), query(request.query()));
   }
 
+  /**
+   * A request known by its parts: {@code hostField} is the {@code Host} field as sent (or null),
+   * {@code rawQuery} the query after the {@code ?} (or null).
+   */
+  public static RequestView of(
+      HttpMethod method, String rawPath, String hostField, MultiMap headers, String rawQuery) {
+    return new RequestView(method, rawPath, hostOf(hostField), headers, query(rawQuery));
+  }
+
+  /** The host of a {@code Host} field, lower case, without its port. */
+  private static Optional<String> hostOf(String field) {
+    if (field == null || field.isEmpty()) {
+      return Optional.empty();
+    }
+    int end;
+    if (field.charAt(0) == '[') {
+      int close = field.indexOf(']');
+      end = close < 0 ? field.length() : close + 1;
+    } else {
+      int colon = field.indexOf(':');
+      end = colon < 0 ? field.length() : colon;
+    }
+    return Optional.of(field.substring(0, end).toLowerCase(Locale.ROOT));
+  }
+
   private static MultiMap query(String raw) {
     MultiMap params = MultiMap.caseInsensitiveMultiMap();
     if (raw == null || raw.isEmpty()) {

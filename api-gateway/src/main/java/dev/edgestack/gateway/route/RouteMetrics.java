@@ -62,12 +62,17 @@ public final class RouteMetrics {
 
   /** Records one finished exchange of {@code route} (or {@link #UNMATCHED}). */
   public void record(String route, Exchange exchange) {
+    record(
+        route,
+        exchange.aborted() ? 499 : exchange.request().response().getStatusCode(),
+        System.nanoTime() - exchange.startNanos());
+  }
+
+  /** Records one finished request of {@code route} that was answered {@code status}. */
+  public void record(String route, int status, long durationNanos) {
     Map<String, Counter> byClass = counters.getOrDefault(route, counters.get(UNMATCHED));
-    int status = exchange.aborted() ? 499 : exchange.request().response().getStatusCode();
     int index = Math.min(Math.max(status / 100, 1), 5) - 1;
     byClass.get(CLASSES.get(index)).increment();
-    timers
-        .getOrDefault(route, timers.get(UNMATCHED))
-        .record(System.nanoTime() - exchange.startNanos(), TimeUnit.NANOSECONDS);
+    timers.getOrDefault(route, timers.get(UNMATCHED)).record(durationNanos, TimeUnit.NANOSECONDS);
   }
 }

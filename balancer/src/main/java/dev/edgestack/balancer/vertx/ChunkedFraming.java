@@ -30,7 +30,7 @@ final class ChunkedFraming {
     }
   }
 
-  private final long maxDataBytes;
+  private long maxDataBytes;
   private int state = SIZE;
   private long chunkRemaining;
   private boolean sawDigit;
@@ -40,6 +40,20 @@ final class ChunkedFraming {
   /** {@code maxDataBytes} below zero means no cap. */
   ChunkedFraming(long maxDataBytes) {
     this.maxDataBytes = maxDataBytes;
+  }
+
+  /**
+   * Lowers the cap to {@code max} (a route's own, known once the head has been routed) when it is
+   * tighter; fails when the data counted so far already passed it.
+   */
+  void capAt(long max) throws Invalid {
+    if (max < 0 || maxDataBytes >= 0 && maxDataBytes <= max) {
+      return;
+    }
+    maxDataBytes = max;
+    if (dataBytes > max) {
+      throw new Invalid("body larger than the limit", true);
+    }
   }
 
   boolean done() {

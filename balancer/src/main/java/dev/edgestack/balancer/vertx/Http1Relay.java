@@ -33,6 +33,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -89,7 +90,7 @@ public final class Http1Relay implements DrainableServer {
 
   private final EdgeContext context;
   private final ListenerConfig limits;
-  private final Function<String, Optional<UpstreamPool>> router;
+  private final RelayGate gate;
   private final ForwardedHeaders forwarded;
   private final AccessLog accessLog;
   private final FailureResponder failures;
@@ -106,11 +107,10 @@ public final class Http1Relay implements DrainableServer {
   private volatile boolean draining;
   private volatile Channel server;
 
-  private Http1Relay(
-      EdgeContext context, ListenerConfig limits, Function<String, Optional<UpstreamPool>> router) {
+  private Http1Relay(EdgeContext context, ListenerConfig limits, RelayGate gate) {
     this.context = context;
     this.limits = limits;
-    this.router = router;
+    this.gate = gate;
     this.forwarded = context.forwarded();
     this.accessLog = context.accessLog();
     this.failures = context.failures();
@@ -128,7 +128,16 @@ public final class Http1Relay implements DrainableServer {
       int port,
       ListenerConfig limits,
       Function<String, Optional<UpstreamPool>> router) {
-    Http1Relay relay = new Http1Relay(context, limits, router);
+    return start(context, host, port, limits, RelayGate.byPath(router));
+  }
+
+  /**
+   * Listens on {@code host:port} on the instance's event loops; {@code gate} decides where each
+   * request goes and how it is edited on the way.
+   */
+  public static Future<Http1Relay> start(
+      EdgeContext context, String host, int port, ListenerConfig limits, RelayGate gate) {
+    Http1Relay relay = new Http1Relay(context, limits, gate);
     VertxInternal vertx = (VertxInternal) context.vertx();
     Promise<Http1Relay> bound = Promise.promise();
     new ServerBootstrap()
@@ -519,7 +528,7 @@ public final class Http1Relay implements DrainableServer {
   }
 
   /** One request's way through a pool, from its head to the end of its response. */
-  private final class Request {
+  private final class Request implements RelayRequest {
     final ClientConnection client;
     final Http1Head head;
     final String path;
@@ -537,6 +546,7 @@ public final class Http1Relay implements DrainableServer {
     long lastBodyRead;
     long lastResponseRead;
     // Balancing.
+    RelayRoute route;
     UpstreamPool pool;
     long hash;
     long deadline;
@@ -581,20 +591,150 @@ public final class Http1Relay implements DrainableServer {
     }
 
     void begin() {
-      Optional<UpstreamPool> routed = router.apply(path);
-      if (routed.isEmpty()) {
-        fail(EdgeFailure.of(FailureKind.NO_ROUTE, "No pool serves " + path));
+      Future<RelayRoute> decided;
+      try {
+        decided = gate.decide(this);
+      } catch (RuntimeException e) {
+        decided = Future.failedFuture(e);
+      }
+      if (decided.isComplete()) {
+        routed(decided);
         return;
       }
-      pool = routed.get();
+      // Decided elsewhere (a key fetch, the rate-limit store): go on on this connection's loop.
+      EventLoop loop = client.ctx.channel().eventLoop();
+      decided.onComplete(
+          done -> {
+            if (loop.inEventLoop()) {
+              routed(done);
+            } else {
+              loop.execute(() -> routed(done));
+            }
+          });
+    }
+
+    private void routed(AsyncResult<RelayRoute> decided) {
+      if (finished) {
+        // The client left, its body broke the rules or the decision came too late: the gate is
+        // told all the same, so that what it began (a circuit breaker's permit) ends.
+        if (decided.succeeded()) {
+          decided
+              .result()
+              .completion()
+              .done(
+                  status == 0 ? 499 : status,
+                  failure == null ? FailureKind.CLIENT_CLOSED : failure,
+                  System.nanoTime() - startNanos);
+        }
+        return;
+      }
+      if (decided.failed()) {
+        fail(FailureResponder.classify(decided.cause()));
+        return;
+      }
+      route = decided.result();
+      if (route.limits().maxBodyBytes().isPresent() && chunkedBody != null) {
+        try {
+          chunkedBody.capAt(route.limits().maxBodyBytes().getAsLong());
+        } catch (ChunkedFraming.Invalid invalid) {
+          bodyFailed(413, invalid.getMessage());
+          return;
+        }
+      }
+      pool = route.pool();
       var config = pool.config();
+      long timeout = config.requestTimeout().toNanos();
+      if (route.limits().timeout().isPresent()) {
+        timeout = Math.min(timeout, route.limits().timeout().get().toNanos());
+      }
       hash = hashKey(config.hash());
-      deadline = startNanos + config.requestTimeout().toNanos();
+      deadline = startNanos + timeout;
       decisions = config.debugHeader().isPresent() ? new ArrayList<>(1) : null;
       upstreamName = null;
       pool.retryBudget().requestStarted();
       lastBodyRead = System.nanoTime();
       attempt();
+    }
+
+    @Override
+    public String method() {
+      return head.method;
+    }
+
+    @Override
+    public String target() {
+      return head.target;
+    }
+
+    @Override
+    public String path() {
+      return path;
+    }
+
+    @Override
+    public String query() {
+      int mark = head.target.indexOf('?');
+      return mark < 0 ? null : head.target.substring(mark + 1);
+    }
+
+    @Override
+    public String host() {
+      return head.host;
+    }
+
+    @Override
+    public String peer() {
+      return client.peer;
+    }
+
+    @Override
+    public String clientAddress() {
+      return forwarded.trusts(client.peer)
+          ? forwarded.clientAddress(client.peer, headers(ForwardedHeaders.X_FORWARDED_FOR))
+          : client.peer;
+    }
+
+    @Override
+    public String requestId() {
+      return requestId;
+    }
+
+    @Override
+    public int fieldCount() {
+      return head.count;
+    }
+
+    @Override
+    public String fieldName(int index) {
+      return new String(
+          head.bytes,
+          head.nameStart[index],
+          head.nameEnd[index] - head.nameStart[index],
+          StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public String fieldValue(int index) {
+      return head.value(index);
+    }
+
+    @Override
+    public String header(String name) {
+      return head.value(name);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+      List<String> values = null;
+      for (int i = 0; i < head.count; i++) {
+        if (head.nameIs(i, name)) {
+          if (values == null) {
+            values = new ArrayList<>(1);
+          }
+          values.add(head.value(i));
+        }
+      }
+      return values == null ? List.of() : values;
     }
 
     private long hashKey(HashConfig config) {
@@ -659,7 +799,17 @@ public final class Http1Relay implements DrainableServer {
     }
 
     void checkTimeouts(long now) {
-      if (finished || pool == null) {
+      if (finished) {
+        return;
+      }
+      if (pool == null) {
+        // The gate's own steps have their timeouts; this bounds a decision that never comes, as
+        // the Vert.x listener's idle timeout would.
+        if (route == null && now - startNanos > limits.idleTimeout().toNanos()) {
+          fail(
+              EdgeFailure.of(
+                  FailureKind.UNAVAILABLE, "No decision on the request within the idle timeout"));
+        }
         return;
       }
       // As with the Vert.x client: the deadline runs until the response head; then a body that
@@ -982,9 +1132,17 @@ public final class Http1Relay implements DrainableServer {
       writeField(out, "content-type", FailureResponder.PROBLEM_JSON);
       writeField(out, "content-length", Integer.toString(body.length()));
       writeField(out, Exchange.REQUEST_ID, requestId);
-      recorded.headers().forEach((name, value) -> writeField(out, name, value));
+      boolean closeAsked = false;
+      for (Map.Entry<String, String> field : recorded.headers().entrySet()) {
+        if (field.getKey().equalsIgnoreCase("connection")) {
+          // The relay owns the connection fields: such a failure asks for the connection to close.
+          closeAsked = field.getValue().equalsIgnoreCase("close");
+          continue;
+        }
+        writeField(out, field.getKey(), field.getValue());
+      }
       // The rest of an unread body cannot be skipped reliably: such a connection closes.
-      boolean keepOpen = keepAlive && bodyDone && !client.closing && !draining;
+      boolean keepOpen = keepAlive && bodyDone && !closeAsked && !client.closing && !draining;
       out.writeBytes(keepOpen ? (head.http10 ? KEEP_ALIVE : new byte[0]) : CLOSE);
       out.writeBytes(CRLF);
       out.writeBytes(body.getBytes());
@@ -1030,6 +1188,14 @@ public final class Http1Relay implements DrainableServer {
           pool.retryBudget().retryFinished();
         }
       }
+      if (route != null) {
+        route
+            .completion()
+            .done(
+                aborted && !responseStarted && status == 0 ? 499 : status,
+                failure,
+                System.nanoTime() - startNanos);
+      }
       accessLog.write(
           new AccessLog.Entry(
               requestId,
@@ -1070,7 +1236,8 @@ public final class Http1Relay implements DrainableServer {
             || kind == Http1Head.REQUEST_ID
             || kind == Http1Head.TRACEPARENT
             || head.hopByHop(i)
-            || kind >= Http1Head.X_FORWARDED_FOR && edits.edited(head, i)) {
+            || kind >= Http1Head.X_FORWARDED_FOR && edits.edited(head, i)
+            || kind == Http1Head.OTHER && route.requestEdits().removes(head, i)) {
           continue;
         }
         copyLine(head, i, out);
@@ -1097,7 +1264,8 @@ public final class Http1Relay implements DrainableServer {
             || kind == Http1Head.REQUEST_ID
             || kind == Http1Head.TRACEPARENT
             || kind >= Http1Head.X_FORWARDED_FOR
-            || head.hopByHop(i)) {
+            || head.hopByHop(i)
+            || kind == Http1Head.OTHER && route.requestEdits().removes(head, i)) {
           continue;
         }
         copyLine(head, i, out);
@@ -1112,7 +1280,7 @@ public final class Http1Relay implements DrainableServer {
       ByteBuf out = client.ctx.alloc().buffer(head.end + 512);
       out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
       out.writeByte(' ');
-      out.writeCharSequence(head.target, StandardCharsets.ISO_8859_1);
+      out.writeCharSequence(route.target().orElse(head.target), StandardCharsets.ISO_8859_1);
       // An HTTP/1.0 client's request goes on as HTTP/1.0, so that no chunked answer comes back
       // that it could not read; such upstream connections then close after the response.
       out.writeBytes(head.http10 ? HTTP10 : HTTP11);
@@ -1120,6 +1288,7 @@ public final class Http1Relay implements DrainableServer {
     }
 
     private ByteBuf finishRequestHead(ByteBuf out, Endpoint target) {
+      writeFields(route.requestEdits(), out);
       writeField(out, "host", target.address().toString());
       writeField(out, Exchange.REQUEST_ID, requestId);
       writeField(out, Exchange.TRACEPARENT, trace.traceparent());
@@ -1152,11 +1321,13 @@ public final class Http1Relay implements DrainableServer {
         }
         if (kind == Http1Head.REQUEST_ID
             || response.hopByHop(i)
-            || kind == Http1Head.CONTENT_LENGTH && response.chunked) {
+            || kind == Http1Head.CONTENT_LENGTH && response.chunked
+            || kind == Http1Head.OTHER && route.responseEdits().removes(response, i)) {
           continue;
         }
         copyLine(response, i, out);
       }
+      writeFields(route.responseEdits(), out);
       writeField(
           out,
           ForwardedHeaders.VIA,
@@ -1524,6 +1695,12 @@ public final class Http1Relay implements DrainableServer {
     out.writeByte(' ');
     out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
     out.writeBytes(CRLF);
+  }
+
+  private static void writeFields(RelayFieldEdits edits, ByteBuf out) {
+    for (int i = 0, n = edits.addedCount(); i < n; i++) {
+      writeField(out, edits.addedName(i), edits.addedValue(i));
+    }
   }
 
   private static void writeStatusLine(ByteBuf out, int status) {

@@ -54,11 +54,20 @@ public final class ProxyServer {
                   request.version() == HttpVersion.HTTP_2 ? http2Limits : ForwardOptions.NONE)
               .onFailure(failure -> context.failures().respond(exchange, failure));
         };
-    var settings = context.settings();
-    if (settings.listener().engine() == ListenerConfig.Engine.VERTX) {
+    if (context.settings().listener().engine() == ListenerConfig.Engine.VERTX) {
       return EdgeListener.start(context, handler).mapEmpty();
     }
-    return Http1Relay.start(context, settings.host(), settings.port(), settings.listener(), router)
+    return startRelay(context, RelayGate.byPath(router), handler);
+  }
+
+  /**
+   * Serves the instance's plain port with the {@link Http1Relay} deciding by {@code gate}, and its
+   * TLS port (when configured) with Vert.x and {@code tlsHandler}; both drain on shutdown.
+   */
+  public static Future<Void> startRelay(
+      EdgeContext context, RelayGate gate, Handler<HttpServerRequest> tlsHandler) {
+    var settings = context.settings();
+    return Http1Relay.start(context, settings.host(), settings.port(), settings.listener(), gate)
         .recover(
             failure ->
                 Future.failedFuture(
@@ -68,7 +77,7 @@ public final class ProxyServer {
             relay -> {
               // The relay first: the instance reports its first server as the HTTP port.
               context.drainOnShutdown(relay);
-              return EdgeListener.startTls(context, handler).mapEmpty();
+              return EdgeListener.startTls(context, tlsHandler).mapEmpty();
             });
   }
 }

@@ -58,8 +58,8 @@ public final class EdgeListener {
       return Future.failedFuture(
           new IllegalStateException(
               source
-                  + ": server.engine: relay (expected: vertx; the relay serves only edge-lb and"
-                  + " internal-lb)"));
+                  + ": server.engine: relay (expected: vertx; the relay serves only edge-lb,"
+                  + " internal-lb and the api-gateway)"));
     }
     return start(
             context.vertx(),
