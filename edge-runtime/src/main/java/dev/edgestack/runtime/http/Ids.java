@@ -10,33 +10,24 @@ public final class Ids {
   private Ids() {}
 
   public static String newRequestId() {
+    return new String(newRequestIdBytes(), StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * A new request id as 32 lower-case hex ASCII bytes, for listeners that write heads as bytes and
+   * need the text only when they log it.
+   */
+  public static byte[] newRequestIdBytes() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     byte[] text = new byte[32];
-    write(random.nextLong(), text, 0);
-    write(random.nextLong(), text, 16);
-    return latin1(text);
+    writeHex(random.nextLong(), text, 0);
+    writeHex(random.nextLong(), text, 16);
+    return text;
   }
 
-  static String hex(long value) {
-    byte[] text = new byte[16];
-    write(value, text, 0);
-    return latin1(text);
-  }
-
-  static String nonZeroHex64() {
-    return hex(nonZero(ThreadLocalRandom.current()));
-  }
-
-  /** A new 128-bit trace id: two non-zero halves, so never the invalid all-zero id. */
-  static String nonZeroHex128() {
+  /** A random value that is never zero, so never an invalid trace or span id half. */
+  static long nonZero() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    byte[] text = new byte[32];
-    write(nonZero(random), text, 0);
-    write(nonZero(random), text, 16);
-    return latin1(text);
-  }
-
-  private static long nonZero(ThreadLocalRandom random) {
     long value;
     do {
       value = random.nextLong();
@@ -45,14 +36,10 @@ public final class Ids {
   }
 
   /** Sixteen lower-case hex digits of {@code value}, zero-padded, at {@code offset}. */
-  private static void write(long value, byte[] text, int offset) {
+  static void writeHex(long value, byte[] text, int offset) {
     for (int i = 15; i >= 0; i--) {
       text[offset + i] = DIGITS[(int) (value & 0xf)];
       value >>>= 4;
     }
-  }
-
-  private static String latin1(byte[] ascii) {
-    return new String(ascii, StandardCharsets.ISO_8859_1);
   }
 }
