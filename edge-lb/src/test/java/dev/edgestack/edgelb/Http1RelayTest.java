@@ -75,6 +75,10 @@ class Http1RelayTest {
         vertx.setTimer(50, id -> request.connection().close());
       }
       case "/slow" -> vertx.setTimer(400, id -> request.response().end("slow done"));
+      case "/continue" -> {
+        request.response().writeContinue();
+        request.body().onSuccess(body -> request.response().end("continued n=" + body.length()));
+      }
       default ->
           request
               .body()
@@ -174,6 +178,61 @@ class Http1RelayTest {
     assertThat(headers.get("X-Other")).isEqualTo("kept");
     assertThat(headers.get("Host")).isEqualTo("127.0.0.1:" + backend.actualPort());
     assertThat(headers.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+  }
+
+  @Test
+  void aKeptAliveConnectionForgetsWhatThePreviousHeadSaid() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(
+          socket,
+          "POST /first HTTP/1.1\r\nHost: one.test\r\nConnection: X-Drop\r\nX-Drop: 1\r\n"
+              + "X-Request-Id: first-id\r\n"
+              + "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n"
+              + "Via: 1.0 client-proxy\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "3\r\nabc\r\n0\r\n\r\n");
+      String first = readResponse(socket);
+      assertThat(first).endsWith("/first n=3").contains("X-Request-Id: first-id\r\n");
+      send(socket, "GET /second HTTP/1.1\r\nHost: two.test\r\nX-Drop: 2\r\n\r\n");
+      String second = readResponse(socket);
+      assertThat(second).endsWith("/second n=0").doesNotContain("first-id");
+      send(socket, "GET /second HTTP/1.1\r\nHost: two.test\r\n\r\n");
+      assertThat(readResponse(socket)).endsWith("/second n=0");
+    }
+    assertThat(seen).hasSize(3);
+    MultiMap second = seen.get(1);
+    assertThat(second.get("X-Drop")).as("no longer named by Connection").isEqualTo("2");
+    assertThat(second.get("X-Forwarded-Host")).isEqualTo("two.test");
+    assertThat(second.getAll("Forwarded"))
+        .containsExactly("for=127.0.0.1;host=\"two.test\";proto=http");
+    assertThat(second.get("X-Request-Id")).matches("[0-9a-f]{32}");
+    assertThat(second.get("traceparent"))
+        .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+        .doesNotContain("0af7651916cd43dd8448eb211c80319c");
+    assertThat(second.get("Via")).isEqualTo("1.1 edge-test");
+    assertThat(second.get("Transfer-Encoding")).isNull();
+    assertThat(seen.get(2).get("X-Request-Id")).isNotEqualTo(second.get("X-Request-Id"));
+    assertThat(seen.get(0).get("traceparent"))
+        .startsWith("00-0af7651916cd43dd8448eb211c80319c-")
+        .doesNotContain("b7ad6b7169203331");
+  }
+
+  @Test
+  void passesAnInterimContinueOnBeforeTheFinalAnswer() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(
+          socket,
+          "POST /continue HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+              + "Content-Length: 4\r\n\r\n");
+      InputStream in = socket.getInputStream();
+      assertThat(new String(in.readNBytes(25), StandardCharsets.ISO_8859_1))
+          .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+      send(socket, "data");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ").endsWith("continued n=4");
+      send(socket, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).endsWith("/after n=0");
+    }
   }
 
   @Test

@@ -26,8 +26,16 @@ public final class ServerMetrics {
   private static final int MAX_METHODS = 32;
   private static final String OTHER = "OTHER";
 
+  // Found by identity first: the listeners name these methods by their (interned) literals.
+  private static final String[] STANDARD = {
+    "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"
+  };
+
   private final MeterRegistry registry;
   private final Map<String, ByMethod> methods = new ConcurrentHashMap<>();
+  // The meters of STANDARD[i], once looked up; a race stores the same meters twice, and their
+  // final fields make them safe to read from any thread.
+  private final ByMethod[] standard = new ByMethod[STANDARD.length];
 
   private ServerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -40,6 +48,20 @@ public final class ServerMetrics {
 
   /** The meters of {@code method}: register them once, then reuse them on every request. */
   ByMethod of(String method) {
+    for (int i = 0; i < STANDARD.length; i++) {
+      if (STANDARD[i] == method) {
+        ByMethod meters = standard[i];
+        if (meters == null) {
+          meters = lookUp(method);
+          standard[i] = meters;
+        }
+        return meters;
+      }
+    }
+    return lookUp(method);
+  }
+
+  private ByMethod lookUp(String method) {
     String name = method;
     ByMethod meters = methods.get(name);
     if (meters != null) {
