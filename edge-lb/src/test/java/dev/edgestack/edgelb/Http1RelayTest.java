@@ -1,5 +1,8 @@
 package dev.edgestack.edgelb;
 
+import static dev.edgestack.runtime.testing.RawHttp.readResponse;
+import static dev.edgestack.runtime.testing.RawHttp.readToEnd;
+import static dev.edgestack.runtime.testing.RawHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,13 +19,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -489,73 +489,5 @@ class Http1RelayTest {
     Socket socket = new Socket("127.0.0.1", edge.httpPort());
     socket.setSoTimeout(5000);
     return socket;
-  }
-
-  private static void send(Socket socket, String text) throws IOException {
-    OutputStream out = socket.getOutputStream();
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  /** Everything until the server closes; null when it did not close within the socket timeout. */
-  private static String readToEnd(Socket socket) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    InputStream in = socket.getInputStream();
-    byte[] buffer = new byte[4096];
-    try {
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        bytes.write(buffer, 0, n);
-      }
-    } catch (SocketTimeoutException e) {
-      return null;
-    } catch (IOException e) {
-      // A reset after the answer still counts as closed.
-    }
-    return bytes.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  /** One response: its head and a Content-Length or chunked body, as text. */
-  private static String readResponse(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b == -1) {
-        throw new IOException("closed before a whole head: " + head);
-      }
-      head.append((char) b);
-    }
-    String lower = head.toString().toLowerCase();
-    int at = lower.indexOf("content-length:");
-    StringBuilder body = new StringBuilder();
-    if (at >= 0) {
-      int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
-      body.append(new String(in.readNBytes(length), StandardCharsets.ISO_8859_1));
-    } else if (lower.contains("transfer-encoding: chunked")) {
-      while (true) {
-        String size = readLine(in);
-        int n = Integer.parseInt(size.trim(), 16);
-        if (n == 0) {
-          readLine(in);
-          break;
-        }
-        body.append(new String(in.readNBytes(n), StandardCharsets.ISO_8859_1));
-        readLine(in);
-      }
-    }
-    return head + body.toString();
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    for (int b; (b = in.read()) != '\n'; ) {
-      if (b == -1) {
-        throw new IOException("closed mid-line");
-      }
-      if (b != '\r') {
-        line.append((char) b);
-      }
-    }
-    return line.toString();
   }
 }
