@@ -547,8 +547,10 @@ public final class Http1Relay implements DrainableServer {
     final ClientConnection client;
     final Http1Head head;
     final String path;
-    // The id as it goes on the wire; its text only when something needs it.
-    final byte[] requestIdBytes;
+    // The id: the client's as it came, or a new one as two numbers; text only when needed.
+    final byte[] incomingId;
+    final long idHigh;
+    final long idLow;
     private String requestId;
     final TraceContext trace;
     final long startNanos = System.nanoTime();
@@ -565,12 +567,18 @@ public final class Http1Relay implements DrainableServer {
     UpstreamPool pool;
     long hash;
     long deadline;
-    Set<Endpoint> tried = Set.of();
+    // The endpoints tried so far: the first alone, then a set only when it is needed.
+    Endpoint firstTried;
+    Set<Endpoint> tried;
     List<String> decisions;
     int attempts;
     int budgetedRetries;
     EdgeFailure lastFailure;
-    Attempt attempt;
+    // The current attempt (as Attempt does, without an object per attempt): its endpoint, when
+    // it started, and whether its outcome is still to be reported.
+    Endpoint attempted;
+    long attemptStart;
+    boolean attemptOpen;
     Endpoint endpoint;
     UpstreamLink link;
     // Answer.
@@ -597,13 +605,21 @@ public final class Http1Relay implements DrainableServer {
         }
       }
       // Both read in place: no text is made of either unless the access log asks for it.
-      this.requestIdBytes =
-          incoming >= 0
-                  && Exchange.isValidRequestId(
-                      head.bytes, head.valueStart[incoming], head.valueEnd[incoming])
-              ? java.util.Arrays.copyOfRange(
-                  head.bytes, head.valueStart[incoming], head.valueEnd[incoming])
-              : Ids.newRequestIdBytes();
+      if (incoming >= 0
+          && Exchange.isValidRequestId(
+              head.bytes, head.valueStart[incoming], head.valueEnd[incoming])) {
+        this.incomingId =
+            java.util.Arrays.copyOfRange(
+                head.bytes, head.valueStart[incoming], head.valueEnd[incoming]);
+        this.idHigh = 0;
+        this.idLow = 0;
+      } else {
+        java.util.concurrent.ThreadLocalRandom random =
+            java.util.concurrent.ThreadLocalRandom.current();
+        this.incomingId = null;
+        this.idHigh = random.nextLong();
+        this.idLow = random.nextLong();
+      }
       this.trace =
           traceparent < 0
               ? TraceContext.childOf((String) null)
@@ -620,10 +636,34 @@ public final class Http1Relay implements DrainableServer {
     String requestId() {
       String id = requestId;
       if (id == null) {
-        id = new String(requestIdBytes, StandardCharsets.ISO_8859_1);
+        id =
+            incomingId != null
+                ? new String(incomingId, StandardCharsets.ISO_8859_1)
+                : Ids.hex(idHigh, idLow);
         requestId = id;
       }
       return id;
+    }
+
+    private void writeRequestId(ByteBuf out) {
+      out.writeBytes(REQUEST_ID_FIELD);
+      if (incomingId != null) {
+        out.writeBytes(incomingId);
+      } else {
+        Ids.writeHex(idHigh, out);
+        Ids.writeHex(idLow, out);
+      }
+      out.writeBytes(CRLF);
+    }
+
+    Set<Endpoint> tried() {
+      if (tried == null) {
+        if (firstTried == null) {
+          return Set.of();
+        }
+        tried = Set.of(firstTried);
+      }
+      return tried;
     }
 
     void begin() {
@@ -721,9 +761,9 @@ public final class Http1Relay implements DrainableServer {
         return;
       }
       failure = code == 413 ? FailureKind.PAYLOAD_TOO_LARGE : FailureKind.BAD_REQUEST;
-      if (attempt != null && link != null && !responseStarted) {
+      if (attempted != null && link != null && !responseStarted) {
         // The endpoint is not to blame for what the client sent.
-        attempt.report(Outcome.LOCAL_REJECTION);
+        report(Outcome.LOCAL_REJECTION);
       }
       dropLink();
       releasePending();
@@ -748,7 +788,7 @@ public final class Http1Relay implements DrainableServer {
                     "Pool " + pool.name() + ": the request deadline passed before an answer"));
         return;
       }
-      UpstreamPool.Admission admission = pool.admit(tried, hash, decisions);
+      UpstreamPool.Admission admission = pool.admit(tried(), hash, decisions);
       if (admission.endpoint() == null) {
         if (admission.sawFull()) {
           waitForRoom(TimeUnit.NANOSECONDS.toMillis(remainingNanos));
@@ -758,15 +798,18 @@ public final class Http1Relay implements DrainableServer {
         return;
       }
       endpoint = admission.endpoint();
-      if (tried.isEmpty()) {
-        tried = Set.of(endpoint);
+      if (firstTried == null) {
+        firstTried = endpoint;
       } else {
-        tried = new HashSet<>(tried);
-        tried.add(endpoint);
+        Set<Endpoint> more = new HashSet<>(tried());
+        more.add(endpoint);
+        tried = more;
       }
       attempts++;
       upstream = endpoint;
-      attempt = new Attempt(endpoint, System.nanoTime(), pool.outcomes());
+      attempted = endpoint;
+      attemptStart = System.nanoTime();
+      attemptOpen = true;
       UpstreamLink idle = takeIdle(endpoint, pool.config().requestTimeout().toNanos());
       if (idle != null) {
         idle.start(this, true);
@@ -839,7 +882,7 @@ public final class Http1Relay implements DrainableServer {
     private void connectFailed(Endpoint target, Throwable cause) {
       pool.release(target);
       endpoint = null;
-      attempt.report(Outcome.CONNECT_FAILURE);
+      report(Outcome.CONNECT_FAILURE);
       lastFailure = AttemptFailures.connectFailure(pool.name(), Outcome.CONNECT_FAILURE, cause);
       retryOrFail(Outcome.CONNECT_FAILURE, true);
     }
@@ -867,7 +910,7 @@ public final class Http1Relay implements DrainableServer {
     boolean responseHead(Http1Head response) {
       int code = response.status;
       if (retryOnStatus(code)) {
-        attempt.report(Outcome.SERVER_ERROR);
+        report(Outcome.SERVER_ERROR);
         lastFailure =
             EdgeFailure.of(FailureKind.UNAVAILABLE, "Pool " + pool.name() + " answered " + code);
         pool.meters().retry(String.valueOf(code));
@@ -875,10 +918,18 @@ public final class Http1Relay implements DrainableServer {
         attempt();
         return false;
       }
-      attempt.report(code >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
+      report(code >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
       responseStarted = true;
       status = code;
       return true;
+    }
+
+    /** Reports the current attempt's outcome, once. */
+    void report(Outcome outcome) {
+      if (attemptOpen) {
+        attemptOpen = false;
+        pool.outcomes().report(attempted, outcome, attemptStart);
+      }
     }
 
     private boolean retryOnStatus(int code) {
@@ -887,7 +938,7 @@ public final class Http1Relay implements DrainableServer {
           && attempts < retry.attempts()
           && deadline - System.nanoTime() > 0
           && retry.mayRetrySent(head.method, hasBody)
-          && pool.pool().hasUsableOutside(tried)
+          && pool.pool().hasUsableOutside(tried())
           && pool.retryBudget().tryStartRetry()) {
         budgetedRetries++;
         return true;
@@ -915,14 +966,14 @@ public final class Http1Relay implements DrainableServer {
       if (reusedAndSilent && !hasBody) {
         // A kept-alive connection the endpoint had closed as we picked it: it never saw the
         // request, so try again on a fresh one without counting it against the endpoint.
-        Set<Endpoint> others = new HashSet<>(tried);
+        Set<Endpoint> others = new HashSet<>(tried());
         others.remove(endpoint);
         tried = others;
         attempts--;
         attempt();
         return;
       }
-      attempt.report(outcome);
+      report(outcome);
       lastFailure = AttemptFailures.sentFailure(pool.name(), outcome, cause);
       retryOrFail(outcome, false);
     }
@@ -959,8 +1010,8 @@ public final class Http1Relay implements DrainableServer {
       if (finished) {
         return;
       }
-      if (attempt != null && link != null) {
-        attempt.report(Outcome.TIMEOUT);
+      if (attempted != null && link != null) {
+        report(Outcome.TIMEOUT);
       }
       boolean started = responseStarted;
       dropLink();
@@ -991,8 +1042,8 @@ public final class Http1Relay implements DrainableServer {
       if (finished) {
         return;
       }
-      if (attempt != null && link != null && !responseStarted) {
-        attempt.report(Outcome.CANCELLED);
+      if (attempted != null && link != null && !responseStarted) {
+        report(Outcome.CANCELLED);
       }
       dropLink();
       releasePending();
@@ -1167,9 +1218,7 @@ public final class Http1Relay implements DrainableServer {
 
     private ByteBuf finishRequestHead(ByteBuf out, UpstreamLink to) {
       out.writeBytes(to.hostLine);
-      out.writeBytes(REQUEST_ID_FIELD);
-      out.writeBytes(requestIdBytes);
-      out.writeBytes(CRLF);
+      writeRequestId(out);
       out.writeBytes(TRACEPARENT_FIELD);
       trace.writeTraceparent(out);
       out.writeBytes(CRLF);
@@ -1211,9 +1260,7 @@ public final class Http1Relay implements DrainableServer {
         copyLine(response, i, out);
       }
       writeVia(out, via == null ? "" : String.join(", ", via));
-      out.writeBytes(REQUEST_ID_FIELD);
-      out.writeBytes(requestIdBytes);
-      out.writeBytes(CRLF);
+      writeRequestId(out);
       Optional<String> debugHeader = pool.config().debugHeader();
       if (debugHeader.isPresent()) {
         writeField(out, debugHeader.get(), pool.debugValue(decisions));
@@ -1532,7 +1579,7 @@ public final class Http1Relay implements DrainableServer {
       releaseInput();
       request = null;
       channel.close();
-      owner.attempt.report(Outcome.SERVER_ERROR);
+      owner.report(Outcome.SERVER_ERROR);
       owner.link = null;
       owner.pool.release(owner.endpoint);
       owner.fail(

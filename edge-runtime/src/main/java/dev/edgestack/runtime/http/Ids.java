@@ -1,5 +1,6 @@
 package dev.edgestack.runtime.http;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -10,19 +11,8 @@ public final class Ids {
   private Ids() {}
 
   public static String newRequestId() {
-    return new String(newRequestIdBytes(), StandardCharsets.ISO_8859_1);
-  }
-
-  /**
-   * A new request id as 32 lower-case hex ASCII bytes, for listeners that write heads as bytes and
-   * need the text only when they log it.
-   */
-  public static byte[] newRequestIdBytes() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    byte[] text = new byte[32];
-    writeHex(random.nextLong(), text, 0);
-    writeHex(random.nextLong(), text, 16);
-    return text;
+    return hex(random.nextLong(), random.nextLong());
   }
 
   /** A random value that is never zero, so never an invalid trace or span id half. */
@@ -33,6 +23,32 @@ public final class Ids {
       value = random.nextLong();
     } while (value == 0);
     return value;
+  }
+
+  /** The 32 lower-case hex digits of {@code high} then {@code low}, zero-padded. */
+  public static String hex(long high, long low) {
+    byte[] text = new byte[32];
+    writeHex(high, text, 0);
+    writeHex(low, text, 16);
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Writes the 16 lower-case hex digits of {@code value} to {@code out}, as listeners that write
+   * heads as bytes do, without making text.
+   */
+  public static void writeHex(long value, ByteBuf out) {
+    out.writeLong(hexWord((int) (value >>> 32)));
+    out.writeLong(hexWord((int) value));
+  }
+
+  /** The 8 hex digits of {@code value} as ASCII bytes packed into a long, first digit highest. */
+  private static long hexWord(int value) {
+    long word = 0;
+    for (int shift = 28; shift >= 0; shift -= 4) {
+      word = word << 8 | DIGITS[(value >>> shift) & 0xf];
+    }
+    return word;
   }
 
   /** Sixteen lower-case hex digits of {@code value}, zero-padded, at {@code offset}. */

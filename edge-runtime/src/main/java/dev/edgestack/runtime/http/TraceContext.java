@@ -14,16 +14,23 @@ public final class TraceContext {
   private static final int SPAN_ID = 36;
   private static final int FLAGS = 53;
 
-  // The traceparent to send upstream, as ASCII, built once when the span starts (a retry sends
-  // the same value); the texts below are made from it only when something reads them, which on
-  // a relay with the access log off is never.
-  private final byte[] header;
+  // The ids as numbers: a relay writes them as hex straight into the head it sends, and makes
+  // the texts below only when something reads them (with the access log off, nothing does).
+  private final long traceHigh;
+  private final long traceLow;
+  private final long span;
+  private final byte flagsHigh;
+  private final byte flagsLow;
   private String traceparent;
   private String traceId;
   private String spanId;
 
-  private TraceContext(byte[] header) {
-    this.header = header;
+  private TraceContext(long traceHigh, long traceLow, byte flagsHigh, byte flagsLow) {
+    this.traceHigh = traceHigh;
+    this.traceLow = traceLow;
+    this.span = Ids.nonZero();
+    this.flagsHigh = flagsHigh;
+    this.flagsLow = flagsLow;
   }
 
   /** A new span under {@code traceparent} when it is valid, else the root span of a new trace. */
@@ -51,32 +58,25 @@ public final class TraceContext {
     if (!isValid(bytes, from, to)) {
       return root();
     }
-    byte[] header = newHeader();
-    System.arraycopy(bytes, from + TRACE_ID, header, TRACE_ID, 32);
-    header[FLAGS] = bytes[from + FLAGS];
-    header[FLAGS + 1] = bytes[from + FLAGS + 1];
-    return new TraceContext(header);
+    return new TraceContext(
+        hexValue(bytes, from + TRACE_ID),
+        hexValue(bytes, from + TRACE_ID + 16),
+        bytes[from + FLAGS],
+        bytes[from + FLAGS + 1]);
   }
 
   private static TraceContext root() {
-    byte[] header = newHeader();
-    Ids.writeHex(Ids.nonZero(), header, TRACE_ID);
-    Ids.writeHex(Ids.nonZero(), header, TRACE_ID + 16);
-    header[FLAGS] = '0';
-    header[FLAGS + 1] = '1';
-    return new TraceContext(header);
+    return new TraceContext(Ids.nonZero(), Ids.nonZero(), (byte) '0', (byte) '1');
   }
 
-  /** Version 00 and a new span id; the trace id and flags are left to the caller. */
-  private static byte[] newHeader() {
-    byte[] header = new byte[LENGTH];
-    header[0] = '0';
-    header[1] = '0';
-    header[TRACE_ID - 1] = '-';
-    header[SPAN_ID - 1] = '-';
-    Ids.writeHex(Ids.nonZero(), header, SPAN_ID);
-    header[FLAGS - 1] = '-';
-    return header;
+  /** The value of 16 lower-case hex digits at {@code from} (already checked). */
+  private static long hexValue(byte[] bytes, int from) {
+    long value = 0;
+    for (int i = from; i < from + 16; i++) {
+      byte c = bytes[i];
+      value = value << 4 | (c <= '9' ? c - '0' : c - 'a' + 10);
+    }
+    return value;
   }
 
   // Checked by hand rather than by a regex: this runs on every request at every tier.
@@ -118,7 +118,7 @@ public final class TraceContext {
   public String traceId() {
     String value = traceId;
     if (value == null) {
-      value = text(TRACE_ID, 32);
+      value = Ids.hex(traceHigh, traceLow);
       traceId = value;
     }
     return value;
@@ -127,7 +127,7 @@ public final class TraceContext {
   public String spanId() {
     String value = spanId;
     if (value == null) {
-      value = text(SPAN_ID, 16);
+      value = traceparent().substring(SPAN_ID, FLAGS - 1);
       spanId = value;
     }
     return value;
@@ -137,7 +137,18 @@ public final class TraceContext {
   public String traceparent() {
     String value = traceparent;
     if (value == null) {
-      value = text(0, LENGTH);
+      byte[] text = new byte[LENGTH];
+      text[0] = '0';
+      text[1] = '0';
+      text[TRACE_ID - 1] = '-';
+      Ids.writeHex(traceHigh, text, TRACE_ID);
+      Ids.writeHex(traceLow, text, TRACE_ID + 16);
+      text[SPAN_ID - 1] = '-';
+      Ids.writeHex(span, text, SPAN_ID);
+      text[FLAGS - 1] = '-';
+      text[FLAGS] = flagsHigh;
+      text[FLAGS + 1] = flagsLow;
+      value = new String(text, StandardCharsets.ISO_8859_1);
       traceparent = value;
     }
     return value;
@@ -145,10 +156,15 @@ public final class TraceContext {
 
   /** Writes {@link #traceparent()} to {@code out} as it goes on the wire, without making text. */
   public void writeTraceparent(ByteBuf out) {
-    out.writeBytes(header);
-  }
-
-  private String text(int offset, int length) {
-    return new String(header, offset, length, StandardCharsets.ISO_8859_1);
+    out.writeByte('0');
+    out.writeByte('0');
+    out.writeByte('-');
+    Ids.writeHex(traceHigh, out);
+    Ids.writeHex(traceLow, out);
+    out.writeByte('-');
+    Ids.writeHex(span, out);
+    out.writeByte('-');
+    out.writeByte(flagsHigh);
+    out.writeByte(flagsLow);
   }
 }

@@ -70,6 +70,12 @@ class TraceContextTest {
     ByteBuf out = Unpooled.buffer();
     child.writeTraceparent(out);
     assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(child.traceparent());
+    TraceContext root = TraceContext.childOf((String) null);
+    ByteBuf rootOut = Unpooled.buffer();
+    root.writeTraceparent(rootOut);
+    assertThat(rootOut.toString(StandardCharsets.US_ASCII))
+        .isEqualTo(root.traceparent())
+        .isEqualTo("00-" + root.traceId() + "-" + root.spanId() + "-01");
   }
 
   @Test
@@ -86,7 +92,11 @@ class TraceContextTest {
     assertThat(Exchange.isValidRequestId(head, 4, 11)).isTrue();
     assertThat(Exchange.isValidRequestId(head, 4, 12)).as("a Latin-1 letter").isFalse();
     assertThat(Exchange.isValidRequestId(head, 4, 4)).isFalse();
-    assertThat(new String(Ids.newRequestIdBytes(), StandardCharsets.US_ASCII))
-        .matches("[0-9a-f]{32}");
+    ByteBuf written = Unpooled.buffer();
+    Ids.writeHex(0x0123456789abcdefL, written);
+    Ids.writeHex(-1L, written);
+    assertThat(written.toString(StandardCharsets.US_ASCII))
+        .isEqualTo("0123456789abcdefffffffffffffffff")
+        .isEqualTo(Ids.hex(0x0123456789abcdefL, -1L));
   }
 }
