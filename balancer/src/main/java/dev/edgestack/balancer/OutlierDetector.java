@@ -69,7 +69,15 @@ public final class OutlierDetector {
     if (pool == null || !outcome.concernsEndpoint()) {
       return Decision.NONE;
     }
-    State state = states.computeIfAbsent(endpoint, ignored -> new State());
+    State state = states.get(endpoint);
+    if (state == null) {
+      state = states.computeIfAbsent(endpoint, ignored -> new State());
+    }
+    if (outcome == Outcome.SUCCESS && state.serverErrors == 0 && state.localFailures == 0) {
+      // Nearly every outcome: nothing to reset, so no lock that every event loop would contend
+      // for. A failure counted concurrently is then ordered after this success, as it may be.
+      return Decision.NONE;
+    }
     boolean tripped;
     synchronized (state) {
       if (endpoint.ejected()) {
@@ -159,8 +167,9 @@ public final class OutlierDetector {
   }
 
   private static final class State {
-    int serverErrors;
-    int localFailures;
+    // Written under the state's lock; read without it on the success path.
+    volatile int serverErrors;
+    volatile int localFailures;
     int ejectionCount;
     long ejectedUntil;
     long quietSince;

@@ -83,7 +83,8 @@ public record RetryConfig(
   }
 
   public boolean retriesOnStatus(int status) {
-    return onStatuses.contains(status);
+    // Without boxing a status above 127 on every response while no status is listed (the default).
+    return !onStatuses.isEmpty() && onStatuses.contains(status);
   }
 
   /** The listed conditions, for messages. */

@@ -1,5 +1,8 @@
 package dev.edgestack.edgelb;
 
+import static dev.edgestack.runtime.testing.RawHttp.readResponse;
+import static dev.edgestack.runtime.testing.RawHttp.readToEnd;
+import static dev.edgestack.runtime.testing.RawHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,13 +19,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +75,10 @@ class Http1RelayTest {
         vertx.setTimer(50, id -> request.connection().close());
       }
       case "/slow" -> vertx.setTimer(400, id -> request.response().end("slow done"));
+      case "/continue" -> {
+        request.response().writeContinue();
+        request.body().onSuccess(body -> request.response().end("continued n=" + body.length()));
+      }
       default ->
           request
               .body()
@@ -174,6 +178,61 @@ class Http1RelayTest {
     assertThat(headers.get("X-Other")).isEqualTo("kept");
     assertThat(headers.get("Host")).isEqualTo("127.0.0.1:" + backend.actualPort());
     assertThat(headers.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]");
+  }
+
+  @Test
+  void aKeptAliveConnectionForgetsWhatThePreviousHeadSaid() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(
+          socket,
+          "POST /first HTTP/1.1\r\nHost: one.test\r\nConnection: X-Drop\r\nX-Drop: 1\r\n"
+              + "X-Request-Id: first-id\r\n"
+              + "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n"
+              + "Via: 1.0 client-proxy\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "3\r\nabc\r\n0\r\n\r\n");
+      String first = readResponse(socket);
+      assertThat(first).endsWith("/first n=3").contains("X-Request-Id: first-id\r\n");
+      send(socket, "GET /second HTTP/1.1\r\nHost: two.test\r\nX-Drop: 2\r\n\r\n");
+      String second = readResponse(socket);
+      assertThat(second).endsWith("/second n=0").doesNotContain("first-id");
+      send(socket, "GET /second HTTP/1.1\r\nHost: two.test\r\n\r\n");
+      assertThat(readResponse(socket)).endsWith("/second n=0");
+    }
+    assertThat(seen).hasSize(3);
+    MultiMap second = seen.get(1);
+    assertThat(second.get("X-Drop")).as("no longer named by Connection").isEqualTo("2");
+    assertThat(second.get("X-Forwarded-Host")).isEqualTo("two.test");
+    assertThat(second.getAll("Forwarded"))
+        .containsExactly("for=127.0.0.1;host=\"two.test\";proto=http");
+    assertThat(second.get("X-Request-Id")).matches("[0-9a-f]{32}");
+    assertThat(second.get("traceparent"))
+        .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+        .doesNotContain("0af7651916cd43dd8448eb211c80319c");
+    assertThat(second.get("Via")).isEqualTo("1.1 edge-test");
+    assertThat(second.get("Transfer-Encoding")).isNull();
+    assertThat(seen.get(2).get("X-Request-Id")).isNotEqualTo(second.get("X-Request-Id"));
+    assertThat(seen.get(0).get("traceparent"))
+        .startsWith("00-0af7651916cd43dd8448eb211c80319c-")
+        .doesNotContain("b7ad6b7169203331");
+  }
+
+  @Test
+  void passesAnInterimContinueOnBeforeTheFinalAnswer() throws Exception {
+    RunningInstance edge = edge();
+    try (Socket socket = connect(edge)) {
+      send(
+          socket,
+          "POST /continue HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+              + "Content-Length: 4\r\n\r\n");
+      InputStream in = socket.getInputStream();
+      assertThat(new String(in.readNBytes(25), StandardCharsets.ISO_8859_1))
+          .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+      send(socket, "data");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ").endsWith("continued n=4");
+      send(socket, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).endsWith("/after n=0");
+    }
   }
 
   @Test
@@ -443,73 +502,5 @@ class Http1RelayTest {
     Socket socket = new Socket("127.0.0.1", edge.httpPort());
     socket.setSoTimeout(5000);
     return socket;
-  }
-
-  private static void send(Socket socket, String text) throws IOException {
-    OutputStream out = socket.getOutputStream();
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  /** Everything until the server closes; null when it did not close within the socket timeout. */
-  private static String readToEnd(Socket socket) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    InputStream in = socket.getInputStream();
-    byte[] buffer = new byte[4096];
-    try {
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        bytes.write(buffer, 0, n);
-      }
-    } catch (SocketTimeoutException e) {
-      return null;
-    } catch (IOException e) {
-      // A reset after the answer still counts as closed.
-    }
-    return bytes.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  /** One response: its head and a Content-Length or chunked body, as text. */
-  private static String readResponse(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b == -1) {
-        throw new IOException("closed before a whole head: " + head);
-      }
-      head.append((char) b);
-    }
-    String lower = head.toString().toLowerCase();
-    int at = lower.indexOf("content-length:");
-    StringBuilder body = new StringBuilder();
-    if (at >= 0) {
-      int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
-      body.append(new String(in.readNBytes(length), StandardCharsets.ISO_8859_1));
-    } else if (lower.contains("transfer-encoding: chunked")) {
-      while (true) {
-        String size = readLine(in);
-        int n = Integer.parseInt(size.trim(), 16);
-        if (n == 0) {
-          readLine(in);
-          break;
-        }
-        body.append(new String(in.readNBytes(n), StandardCharsets.ISO_8859_1));
-        readLine(in);
-      }
-    }
-    return head + body.toString();
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    for (int b; (b = in.read()) != '\n'; ) {
-      if (b == -1) {
-        throw new IOException("closed mid-line");
-      }
-      if (b != '\r') {
-        line.append((char) b);
-      }
-    }
-    return line.toString();
   }
 }

@@ -34,6 +34,9 @@ final class AdmissionQueue {
   private final Vertx vertx;
   private final LimitsConfig limits;
   private final Deque<Waiter> waiters = new ArrayDeque<>();
+  // The size of waiters, written under its lock, so that the release of every request need not
+  // take the lock when nobody waits (almost always).
+  private volatile int waiting;
 
   AdmissionQueue(Vertx vertx, LimitsConfig limits) {
     this.vertx = vertx;
@@ -56,6 +59,7 @@ final class AdmissionQueue {
         return Future.failedFuture(new RejectedException(Rejection.QUEUE_FULL));
       }
       waiters.addLast(waiter);
+      waiting = waiters.size();
     }
     long wait = Math.max(1, Math.min(timeoutMillis, limits.queueTimeout().toMillis()));
     waiter.timer =
@@ -65,6 +69,7 @@ final class AdmissionQueue {
               boolean removed;
               synchronized (waiters) {
                 removed = waiters.remove(waiter);
+                waiting = waiters.size();
               }
               if (removed) {
                 context.runOnContext(
@@ -76,9 +81,13 @@ final class AdmissionQueue {
 
   /** A request finished: the longest waiter may try again. */
   void wakeOne() {
+    if (waiting == 0) {
+      return;
+    }
     Waiter waiter;
     synchronized (waiters) {
       waiter = waiters.pollFirst();
+      waiting = waiters.size();
     }
     if (waiter != null) {
       cancel(waiter);
@@ -92,6 +101,7 @@ final class AdmissionQueue {
       Waiter waiter;
       synchronized (waiters) {
         waiter = waiters.pollFirst();
+        waiting = waiters.size();
       }
       if (waiter == null) {
         return;

@@ -11,6 +11,10 @@ import java.util.List;
  * need (RFC 9112). Parsing an array avoids the bounds and reference checks of a buffer read per
  * byte. Fields the relay rewrites are recognised once here, so that copying the head skips them
  * without comparing names again.
+ *
+ * <p>A connection parses its messages, one at a time, into one instance ({@link #load}, then {@link
+ * #parseRequest} or {@link #parseResponse}), so that a request costs no arrays; a message's head is
+ * therefore valid only until the connection's next one is loaded.
  */
 final class Http1Head {
   /** Field kinds; {@link #OTHER} fields are passed on as they came. */
@@ -80,6 +84,8 @@ final class Http1Head {
   private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
   private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(StandardCharsets.US_ASCII);
+  // Case-sensitive (RFC 9112 2.3).
+  private static final byte[] HTTP_1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
   private static final String[] METHODS = {
     "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE", "CONNECT"
   };
@@ -112,11 +118,12 @@ final class Http1Head {
     }
   }
 
-  final byte[] bytes;
-  final int end;
-  // Request: method and target; response: status and reason end.
+  byte[] bytes;
+  int end;
+  // Request: method and target (the request line up to targetEnd); response: status.
   String method;
   String target;
+  int targetEnd;
   int status;
   boolean http10;
   int count;
@@ -133,10 +140,50 @@ final class Http1Head {
   List<String> connectionOptions;
   int hostCount;
   String host;
+  // The previous message's texts, reused when the next one spells them alike (a connection
+  // usually asks for one host, and often for the same paths).
+  private String previousTarget;
+  private String previousHost;
+
+  /** An empty head for a connection to {@link #load} its messages into. */
+  Http1Head() {
+    this.bytes = new byte[512];
+  }
 
   private Http1Head(byte[] bytes) {
     this.bytes = bytes;
     this.end = bytes.length;
+  }
+
+  /**
+   * Takes the next message's head, the {@code length} bytes from the reader index of {@code in}, in
+   * place of the previous one, ready to be parsed.
+   */
+  void load(ByteBuf in, int length) {
+    if (bytes.length < length) {
+      bytes = new byte[Math.max(length, bytes.length * 2)];
+    }
+    in.readBytes(bytes, 0, length);
+    end = length;
+    if (target != null) {
+      previousTarget = target;
+    }
+    if (host != null) {
+      previousHost = host;
+    }
+    method = null;
+    target = null;
+    targetEnd = 0;
+    status = 0;
+    http10 = false;
+    count = 0;
+    contentLength = -1;
+    chunked = false;
+    close = false;
+    keepAlive = false;
+    connectionOptions = null;
+    hostCount = 0;
+    host = null;
   }
 
   /**
@@ -173,10 +220,16 @@ final class Http1Head {
   /** Parses a request head, the whole of {@code bytes}. */
   static Http1Head request(byte[] bytes, int maxHeaderCount) throws Malformed {
     Http1Head head = new Http1Head(bytes);
+    head.parseRequest(maxHeaderCount);
+    return head;
+  }
+
+  /** Parses the loaded bytes as a request head. */
+  void parseRequest(int maxHeaderCount) throws Malformed {
     int start = 0;
-    int lineEnd = head.lineEnd(start);
-    int sp1 = head.indexOf(start, lineEnd, (byte) ' ');
-    int sp2 = sp1 < 0 ? -1 : head.indexOf(sp1 + 1, lineEnd, (byte) ' ');
+    int lineEnd = lineEnd(start);
+    int sp1 = indexOf(start, lineEnd, (byte) ' ');
+    int sp2 = sp1 < 0 ? -1 : indexOf(sp1 + 1, lineEnd, (byte) ' ');
     if (sp1 <= start || sp2 <= sp1 + 1) {
       throw new Malformed(400, "malformed request line");
     }
@@ -191,42 +244,47 @@ final class Http1Head {
         throw new Malformed(400, "malformed request target");
       }
     }
-    head.method = head.method(start, sp1);
-    head.target = head.text(sp1 + 1, sp2 - sp1 - 1, StandardCharsets.US_ASCII);
-    head.http10 = head.version(sp2 + 1, lineEnd);
-    head.fields(lineEnd + 2, maxHeaderCount);
-    head.checkRequest();
-    return head;
+    method = method(start, sp1);
+    target = reuse(previousTarget, sp1 + 1, sp2);
+    targetEnd = sp2;
+    http10 = version(sp2 + 1, lineEnd);
+    fields(lineEnd + 2, maxHeaderCount);
+    checkRequest();
   }
 
   /** Parses a response head, the whole of {@code bytes}. */
   static Http1Head response(byte[] bytes, int maxHeaderCount) throws Malformed {
     Http1Head head = new Http1Head(bytes);
+    head.parseResponse(maxHeaderCount);
+    return head;
+  }
+
+  /** Parses the loaded bytes as a response head. */
+  void parseResponse(int maxHeaderCount) throws Malformed {
     int start = 0;
-    int lineEnd = head.lineEnd(start);
+    int lineEnd = lineEnd(start);
     // "HTTP/1.1 200 OK": version, three digits, then an optional reason.
     if (lineEnd - start < 12 || bytes[start + 8] != ' ') {
       throw new Malformed(502, "malformed status line");
     }
-    head.http10 = head.version(start, start + 8);
-    int status = 0;
+    http10 = version(start, start + 8);
+    int code = 0;
     for (int i = start + 9; i < start + 12; i++) {
       byte b = bytes[i];
       if (b < '0' || b > '9') {
         throw new Malformed(502, "malformed status code");
       }
-      status = status * 10 + (b - '0');
+      code = code * 10 + (b - '0');
     }
-    if (status < 100 || lineEnd > start + 12 && bytes[start + 12] != ' ') {
+    if (code < 100 || lineEnd > start + 12 && bytes[start + 12] != ' ') {
       throw new Malformed(502, "malformed status line");
     }
-    head.status = status;
-    head.fields(lineEnd + 2, maxHeaderCount);
-    if (head.chunked && head.contentLength >= 0) {
+    status = code;
+    fields(lineEnd + 2, maxHeaderCount);
+    if (chunked && contentLength >= 0) {
       // RFC 9112 6.3: chunked wins; the length is dropped when the head is copied.
-      head.contentLength = -1;
+      contentLength = -1;
     }
-    return head;
   }
 
   private int lineEnd(int from) throws Malformed {
@@ -239,7 +297,7 @@ final class Http1Head {
 
   /** True for HTTP/1.0, false for HTTP/1.1; anything else is refused. */
   private boolean version(int from, int to) throws Malformed {
-    if (to - from != 8 || !text(from, 7, StandardCharsets.US_ASCII).equals("HTTP/1.")) {
+    if (to - from != 8 || !java.util.Arrays.equals(bytes, from, from + 7, HTTP_1, 0, 7)) {
       throw new Malformed(505, "unsupported HTTP version");
     }
     byte minor = bytes[from + 7];
@@ -307,7 +365,7 @@ final class Http1Head {
     switch (kind) {
       case HOST -> {
         hostCount++;
-        host = value(count - 1);
+        host = reuse(previousHost, vs, ve);
       }
       case CONTENT_LENGTH -> contentLength(vs, ve);
       case TRANSFER_ENCODING -> transferEncoding(value(count - 1));
@@ -507,6 +565,20 @@ final class Http1Head {
       }
     }
     return -1;
+  }
+
+  /** The text of {@code [from, to)}: {@code previous} when it spells the same, else a new one. */
+  private String reuse(String previous, int from, int to) {
+    if (previous != null && previous.length() == to - from) {
+      int i = 0;
+      while (i < previous.length() && previous.charAt(i) == (char) (bytes[from + i] & 0xff)) {
+        i++;
+      }
+      if (i == previous.length()) {
+        return previous;
+      }
+    }
+    return text(from, to - from, StandardCharsets.ISO_8859_1);
   }
 
   private String text(int offset, int length, java.nio.charset.Charset charset) {

@@ -80,6 +80,12 @@ public final class Http1Relay implements DrainableServer {
   private static final byte[] CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEEP_ALIVE =
       "connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REQUEST_ID_FIELD =
+      (Exchange.REQUEST_ID + ": ").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRACEPARENT_FIELD =
+      (Exchange.TRACEPARENT + ": ").getBytes(StandardCharsets.US_ASCII);
+  // A response body part up to this size goes out in its head's buffer: one write, no slice.
+  private static final int SMALL_BODY = 2048;
   // A response head larger than this is refused as a bad upstream response.
   private static final int MAX_RESPONSE_HEAD = 64 * 1024;
   private static final int MAX_RESPONSE_FIELDS = 256;
@@ -96,6 +102,8 @@ public final class Http1Relay implements DrainableServer {
   private final FailureResponder failures;
   private final EdgeRejections rejections;
   private final ChannelFactory<? extends Channel> upstreamChannels;
+  // "Via: 1.1 <instance>" (index 0) and "Via: 1.0 <instance>" lines, for messages without a Via.
+  private final byte[][] viaAlone;
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final FastThreadLocal<LoopState> loops =
       new FastThreadLocal<>() {
@@ -116,6 +124,11 @@ public final class Http1Relay implements DrainableServer {
     this.failures = context.failures();
     this.rejections = EdgeRejections.of(context.registry());
     this.upstreamChannels = ((VertxInternal) context.vertx()).transport().channelFactory(false);
+    this.viaAlone =
+        new byte[][] {
+          fieldLine(ForwardedHeaders.VIA, forwarded.via("", "1.1")),
+          fieldLine(ForwardedHeaders.VIA, forwarded.via("", "1.0"))
+        };
   }
 
   /**
@@ -249,6 +262,8 @@ public final class Http1Relay implements DrainableServer {
 
   /** One client connection: parses its requests one at a time and relays each to a pool. */
   private final class ClientConnection extends ChannelInboundHandlerAdapter {
+    // Each request's head in turn: one request is read at a time.
+    private final Http1Head heads = new Http1Head();
     private ChannelHandlerContext ctx;
     private String peer;
     private ByteBuf in;
@@ -396,11 +411,10 @@ public final class Http1Relay implements DrainableServer {
       scanFrom = 0;
       headDeadline = Long.MAX_VALUE;
       headStarted = false;
-      byte[] headBytes = new byte[end - in.readerIndex()];
-      in.readBytes(headBytes);
-      Http1Head head;
+      Http1Head head = heads;
+      head.load(in, end - in.readerIndex());
       try {
-        head = Http1Head.request(headBytes, limits.maxHeaderCount());
+        head.parseRequest(limits.maxHeaderCount());
       } catch (Http1Head.Malformed malformed) {
         reject(malformed.status, malformed.getMessage());
         return false;
@@ -455,23 +469,37 @@ public final class Http1Relay implements DrainableServer {
         return;
       }
       phase = Phase.HEAD;
-      ctx.channel().config().setAutoRead(true);
+      if (!ctx.channel().config().isAutoRead()) {
+        ctx.channel().config().setAutoRead(true);
+      }
       if (in == null || !in.isReadable()) {
         armIdle();
       }
       process();
     }
 
-    // The Forwarded element of the last request: the peer is fixed, and the host seldom changes.
-    private String forwardedHost;
-    private String forwardedElement;
+    // The forwarding fields of the last request, as sent for a peer that is not trusted: the
+    // peer is fixed, and the host seldom changes.
+    private String forwardingHost;
+    private byte[] forwardingFields;
 
-    String forwardedElement(ForwardedHeaders.Seen seen) {
-      if (forwardedElement == null || !java.util.Objects.equals(forwardedHost, seen.authority())) {
-        forwardedHost = seen.authority();
-        forwardedElement = ForwardedHeaders.forwardedElement(seen);
+    /** {@link ForwardedHeaders#untrustedFields} for {@code head}, as header lines. */
+    byte[] untrustedForwardingFields(Http1Head head) {
+      if (forwardingFields == null || !java.util.Objects.equals(forwardingHost, head.host)) {
+        ForwardedHeaders.Seen seen = seen(head);
+        StringBuilder lines = new StringBuilder(192);
+        forwarded.untrustedFields(
+            seen,
+            ForwardedHeaders.forwardedElement(seen),
+            (name, value) -> lines.append(name).append(": ").append(value).append("\r\n"));
+        forwardingHost = head.host;
+        forwardingFields = lines.toString().getBytes(StandardCharsets.ISO_8859_1);
       }
-      return forwardedElement;
+      return forwardingFields;
+    }
+
+    ForwardedHeaders.Seen seen(Http1Head head) {
+      return new ForwardedHeaders.Seen(peer, "http", head.host, head.http10 ? "1.0" : "1.1");
     }
 
     private void armIdle() {
@@ -532,7 +560,11 @@ public final class Http1Relay implements DrainableServer {
     final ClientConnection client;
     final Http1Head head;
     final String path;
-    final String requestId;
+    // The id: the client's as it came, or a new one as two numbers; text only when needed.
+    final byte[] incomingId;
+    final long idHigh;
+    final long idLow;
+    private String requestId;
     final TraceContext trace;
     final long startNanos = System.nanoTime();
     final boolean hasBody;
@@ -550,12 +582,18 @@ public final class Http1Relay implements DrainableServer {
     UpstreamPool pool;
     long hash;
     long deadline;
-    Set<Endpoint> tried = Set.of();
+    // The endpoints tried so far: the first alone, then a set only when it is needed.
+    Endpoint firstTried;
+    Set<Endpoint> tried;
     List<String> decisions;
     int attempts;
     int budgetedRetries;
     EdgeFailure lastFailure;
-    Attempt attempt;
+    // The current attempt (as Attempt does, without an object per attempt): its endpoint, when
+    // it started, and whether its outcome is still to be reported.
+    Endpoint attempted;
+    long attemptStart;
+    boolean attemptOpen;
     Endpoint endpoint;
     UpstreamLink link;
     // Answer.
@@ -563,7 +601,8 @@ public final class Http1Relay implements DrainableServer {
     boolean finished;
     int status;
     long bytesSent;
-    String upstreamName;
+    // The endpoint of the last attempt, for the access log.
+    Endpoint upstream;
     FailureKind failure;
 
     Request(ClientConnection client, Http1Head head) {
@@ -571,23 +610,75 @@ public final class Http1Relay implements DrainableServer {
       this.head = head;
       int query = head.target.indexOf('?');
       this.path = query < 0 ? head.target : head.target.substring(0, query);
-      String incoming = null;
-      String traceparent = null;
+      int incoming = -1;
+      int traceparent = -1;
       for (int i = 0; i < head.count; i++) {
-        if (head.kinds[i] == Http1Head.REQUEST_ID && incoming == null) {
-          incoming = head.value(i);
-        } else if (head.kinds[i] == Http1Head.TRACEPARENT && traceparent == null) {
-          traceparent = head.value(i);
+        if (head.kinds[i] == Http1Head.REQUEST_ID && incoming < 0) {
+          incoming = i;
+        } else if (head.kinds[i] == Http1Head.TRACEPARENT && traceparent < 0) {
+          traceparent = i;
         }
       }
-      this.requestId = Exchange.isValidRequestId(incoming) ? incoming : Ids.newRequestId();
-      this.trace = TraceContext.childOf(traceparent);
+      // Both read in place: no text is made of either unless the access log asks for it.
+      if (incoming >= 0
+          && Exchange.isValidRequestId(
+              head.bytes, head.valueStart[incoming], head.valueEnd[incoming])) {
+        this.incomingId =
+            java.util.Arrays.copyOfRange(
+                head.bytes, head.valueStart[incoming], head.valueEnd[incoming]);
+        this.idHigh = 0;
+        this.idLow = 0;
+      } else {
+        java.util.concurrent.ThreadLocalRandom random =
+            java.util.concurrent.ThreadLocalRandom.current();
+        this.incomingId = null;
+        this.idHigh = random.nextLong();
+        this.idLow = random.nextLong();
+      }
+      this.trace =
+          traceparent < 0
+              ? TraceContext.childOf((String) null)
+              : TraceContext.childOf(
+                  head.bytes, head.valueStart[traceparent], head.valueEnd[traceparent]);
       this.hasBody = head.chunked || head.contentLength > 0;
       this.keepAlive = head.persistent();
       this.chunkedBody = head.chunked ? new ChunkedFraming(limits.maxBodyBytes()) : null;
       this.bodyRemaining = head.chunked ? -1 : Math.max(0, head.contentLength);
       this.bodyDone = !hasBody;
       this.served = accessLog.started(head.method);
+    }
+
+    String requestId() {
+      String id = requestId;
+      if (id == null) {
+        id =
+            incomingId != null
+                ? new String(incomingId, StandardCharsets.ISO_8859_1)
+                : Ids.hex(idHigh, idLow);
+        requestId = id;
+      }
+      return id;
+    }
+
+    private void writeRequestId(ByteBuf out) {
+      out.writeBytes(REQUEST_ID_FIELD);
+      if (incomingId != null) {
+        out.writeBytes(incomingId);
+      } else {
+        Ids.writeHex(idHigh, out);
+        Ids.writeHex(idLow, out);
+      }
+      out.writeBytes(CRLF);
+    }
+
+    Set<Endpoint> tried() {
+      if (tried == null) {
+        if (firstTried == null) {
+          return Set.of();
+        }
+        tried = Set.of(firstTried);
+      }
+      return tried;
     }
 
     void begin() {
@@ -650,9 +741,9 @@ public final class Http1Relay implements DrainableServer {
       hash = hashKey(config.hash());
       deadline = startNanos + timeout;
       decisions = config.debugHeader().isPresent() ? new ArrayList<>(1) : null;
-      upstreamName = null;
+      upstream = null;
       pool.retryBudget().requestStarted();
-      lastBodyRead = System.nanoTime();
+      lastBodyRead = startNanos;
       attempt();
     }
 
@@ -831,9 +922,9 @@ public final class Http1Relay implements DrainableServer {
         return;
       }
       failure = code == 413 ? FailureKind.PAYLOAD_TOO_LARGE : FailureKind.BAD_REQUEST;
-      if (attempt != null && link != null && !responseStarted) {
+      if (attempted != null && link != null && !responseStarted) {
         // The endpoint is not to blame for what the client sent.
-        attempt.report(Outcome.LOCAL_REJECTION);
+        report(Outcome.LOCAL_REJECTION);
       }
       dropLink();
       releasePending();
@@ -858,7 +949,7 @@ public final class Http1Relay implements DrainableServer {
                     "Pool " + pool.name() + ": the request deadline passed before an answer"));
         return;
       }
-      UpstreamPool.Admission admission = pool.admit(tried, hash, decisions);
+      UpstreamPool.Admission admission = pool.admit(tried(), hash, decisions);
       if (admission.endpoint() == null) {
         if (admission.sawFull()) {
           waitForRoom(TimeUnit.NANOSECONDS.toMillis(remainingNanos));
@@ -868,15 +959,18 @@ public final class Http1Relay implements DrainableServer {
         return;
       }
       endpoint = admission.endpoint();
-      if (tried.isEmpty()) {
-        tried = Set.of(endpoint);
+      if (firstTried == null) {
+        firstTried = endpoint;
       } else {
-        tried = new HashSet<>(tried);
-        tried.add(endpoint);
+        Set<Endpoint> more = new HashSet<>(tried());
+        more.add(endpoint);
+        tried = more;
       }
       attempts++;
-      upstreamName = pool.name() + "/" + endpoint.address();
-      attempt = new Attempt(endpoint, System.nanoTime(), pool.outcomes());
+      upstream = endpoint;
+      attempted = endpoint;
+      attemptStart = System.nanoTime();
+      attemptOpen = true;
       UpstreamLink idle = takeIdle(endpoint, pool.config().requestTimeout().toNanos());
       if (idle != null) {
         idle.start(this, true);
@@ -953,7 +1047,7 @@ public final class Http1Relay implements DrainableServer {
     private void connectFailed(Endpoint target, Throwable cause) {
       pool.release(target);
       endpoint = null;
-      attempt.report(Outcome.CONNECT_FAILURE);
+      report(Outcome.CONNECT_FAILURE);
       lastFailure = AttemptFailures.connectFailure(pool.name(), Outcome.CONNECT_FAILURE, cause);
       retryOrFail(Outcome.CONNECT_FAILURE, true);
     }
@@ -962,7 +1056,7 @@ public final class Http1Relay implements DrainableServer {
     void send(UpstreamLink to) {
       link = to;
       Channel channel = to.channel;
-      channel.write(requestHead(endpoint), channel.voidPromise());
+      channel.write(requestHead(to), channel.voidPromise());
       if (pendingBody != null) {
         for (ByteBuf slice : pendingBody) {
           channel.write(slice, channel.voidPromise());
@@ -981,7 +1075,7 @@ public final class Http1Relay implements DrainableServer {
     boolean responseHead(Http1Head response) {
       int code = response.status;
       if (retryOnStatus(code)) {
-        attempt.report(Outcome.SERVER_ERROR);
+        report(Outcome.SERVER_ERROR);
         lastFailure =
             EdgeFailure.of(FailureKind.UNAVAILABLE, "Pool " + pool.name() + " answered " + code);
         pool.meters().retry(String.valueOf(code));
@@ -989,10 +1083,18 @@ public final class Http1Relay implements DrainableServer {
         attempt();
         return false;
       }
-      attempt.report(code >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
+      report(code >= 500 ? Outcome.SERVER_ERROR : Outcome.SUCCESS);
       responseStarted = true;
       status = code;
       return true;
+    }
+
+    /** Reports the current attempt's outcome, once. */
+    void report(Outcome outcome) {
+      if (attemptOpen) {
+        attemptOpen = false;
+        pool.outcomes().report(attempted, outcome, attemptStart);
+      }
     }
 
     private boolean retryOnStatus(int code) {
@@ -1001,7 +1103,7 @@ public final class Http1Relay implements DrainableServer {
           && attempts < retry.attempts()
           && deadline - System.nanoTime() > 0
           && retry.mayRetrySent(head.method, hasBody)
-          && pool.pool().hasUsableOutside(tried)
+          && pool.pool().hasUsableOutside(tried())
           && pool.retryBudget().tryStartRetry()) {
         budgetedRetries++;
         return true;
@@ -1019,7 +1121,8 @@ public final class Http1Relay implements DrainableServer {
       if (responseStarted) {
         // Part of the answer is out: the client must see it cut short, never shorter.
         failure = FailureKind.UPSTREAM_RESET;
-        failures.record(requestId, path, AttemptFailures.sentFailure(pool.name(), outcome, cause));
+        failures.record(
+            requestId(), path, AttemptFailures.sentFailure(pool.name(), outcome, cause));
         client.phase = Phase.CLOSED;
         client.ctx.close();
         finish(true);
@@ -1028,14 +1131,14 @@ public final class Http1Relay implements DrainableServer {
       if (reusedAndSilent && !hasBody) {
         // A kept-alive connection the endpoint had closed as we picked it: it never saw the
         // request, so try again on a fresh one without counting it against the endpoint.
-        Set<Endpoint> others = new HashSet<>(tried);
+        Set<Endpoint> others = new HashSet<>(tried());
         others.remove(endpoint);
         tried = others;
         attempts--;
         attempt();
         return;
       }
-      attempt.report(outcome);
+      report(outcome);
       lastFailure = AttemptFailures.sentFailure(pool.name(), outcome, cause);
       retryOrFail(outcome, false);
     }
@@ -1072,8 +1175,8 @@ public final class Http1Relay implements DrainableServer {
       if (finished) {
         return;
       }
-      if (attempt != null && link != null) {
-        attempt.report(Outcome.TIMEOUT);
+      if (attempted != null && link != null) {
+        report(Outcome.TIMEOUT);
       }
       boolean started = responseStarted;
       dropLink();
@@ -1104,8 +1207,8 @@ public final class Http1Relay implements DrainableServer {
       if (finished) {
         return;
       }
-      if (attempt != null && link != null && !responseStarted) {
-        attempt.report(Outcome.CANCELLED);
+      if (attempted != null && link != null && !responseStarted) {
+        report(Outcome.CANCELLED);
       }
       dropLink();
       releasePending();
@@ -1118,7 +1221,7 @@ public final class Http1Relay implements DrainableServer {
       if (finished) {
         return;
       }
-      EdgeFailure recorded = failures.record(requestId, path, error);
+      EdgeFailure recorded = failures.record(requestId(), path, error);
       failure = recorded.kind();
       releasePending();
       if (client.phase == Phase.CLOSED) {
@@ -1126,12 +1229,12 @@ public final class Http1Relay implements DrainableServer {
         return;
       }
       status = failure.status();
-      Buffer body = FailureResponder.problem(recorded, path, requestId);
+      Buffer body = FailureResponder.problem(recorded, path, requestId());
       ByteBuf out = client.ctx.alloc().buffer(256 + body.length());
       writeStatusLine(out, status);
       writeField(out, "content-type", FailureResponder.PROBLEM_JSON);
       writeField(out, "content-length", Integer.toString(body.length()));
-      writeField(out, Exchange.REQUEST_ID, requestId);
+      writeField(out, Exchange.REQUEST_ID, requestId());
       boolean closeAsked = false;
       for (Map.Entry<String, String> field : recorded.headers().entrySet()) {
         if (field.getKey().equalsIgnoreCase("connection")) {
@@ -1196,20 +1299,23 @@ public final class Http1Relay implements DrainableServer {
                 failure,
                 System.nanoTime() - startNanos);
       }
-      accessLog.write(
-          new AccessLog.Entry(
-              requestId,
-              trace.traceId(),
-              head.method,
-              path,
-              status,
-              startNanos,
-              bytesSent,
-              client.peer,
-              upstreamName,
-              failure,
-              aborted),
-          served);
+      accessLog.count(served, status, startNanos, aborted);
+      if (accessLog.writesLines()) {
+        accessLog.write(
+            new AccessLog.Entry(
+                requestId(),
+                trace.traceId(),
+                head.method,
+                path,
+                status,
+                startNanos,
+                bytesSent,
+                client.peer,
+                upstream == null ? null : pool.name() + "/" + upstream.address(),
+                failure,
+                aborted),
+            null);
+      }
     }
 
     private void releasePending() {
@@ -1221,12 +1327,11 @@ public final class Http1Relay implements DrainableServer {
     }
 
     /** The head sent upstream: the client's, with hop-by-hop fields gone and ours set. */
-    private ByteBuf requestHead(Endpoint target) {
-      ForwardedHeaders.Seen seen =
-          new ForwardedHeaders.Seen(client.peer, "http", head.host, head.http10 ? "1.0" : "1.1");
+    private ByteBuf requestHead(UpstreamLink to) {
       if (!forwarded.trusts(client.peer)) {
-        return untrustedRequestHead(target, seen);
+        return untrustedRequestHead(to);
       }
+      ForwardedHeaders.Seen seen = client.seen(head);
       RequestEdits edits = new RequestEdits(head);
       forwarded.applyToRequest(seen, edits::incoming, edits);
       ByteBuf out = requestLine();
@@ -1243,7 +1348,7 @@ public final class Http1Relay implements DrainableServer {
         copyLine(head, i, out);
       }
       edits.set.forEach((name, value) -> writeField(out, name, value));
-      return finishRequestHead(out, target);
+      return finishRequestHead(out, to);
     }
 
     /**
@@ -1251,7 +1356,7 @@ public final class Http1Relay implements DrainableServer {
      * without building edits: every forwarding field of the client is replaced, as {@link
      * ForwardedHeaders#applyToRequest} does for such a peer.
      */
-    private ByteBuf untrustedRequestHead(Endpoint target, ForwardedHeaders.Seen seen) {
+    private ByteBuf untrustedRequestHead(UpstreamLink to) {
       ByteBuf out = requestLine();
       String via = "";
       for (int i = 0; i < head.count; i++) {
@@ -1270,28 +1375,44 @@ public final class Http1Relay implements DrainableServer {
         }
         copyLine(head, i, out);
       }
-      forwarded.untrustedFields(
-          seen, client.forwardedElement(seen), (name, value) -> writeField(out, name, value));
-      writeField(out, ForwardedHeaders.VIA, forwarded.via(via, seen.protocol()));
-      return finishRequestHead(out, target);
+      out.writeBytes(client.untrustedForwardingFields(head));
+      writeVia(out, via);
+      return finishRequestHead(out, to);
+    }
+
+    /** This tier's Via after {@code existing} (the joined values, possibly empty). */
+    private void writeVia(ByteBuf out, String existing) {
+      if (existing.isEmpty()) {
+        out.writeBytes(viaAlone[head.http10 ? 1 : 0]);
+      } else {
+        writeField(out, ForwardedHeaders.VIA, forwarded.via(existing, head.http10 ? "1.0" : "1.1"));
+      }
     }
 
     private ByteBuf requestLine() {
       ByteBuf out = client.ctx.alloc().buffer(head.end + 512);
-      out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
-      out.writeByte(' ');
-      out.writeCharSequence(route.target().orElse(head.target), StandardCharsets.ISO_8859_1);
+      Optional<String> target = route.target();
+      if (target.isPresent()) {
+        out.writeCharSequence(head.method, StandardCharsets.US_ASCII);
+        out.writeByte(' ');
+        out.writeCharSequence(target.get(), StandardCharsets.ISO_8859_1);
+      } else {
+        // The method and target as they came.
+        out.writeBytes(head.bytes, 0, head.targetEnd);
+      }
       // An HTTP/1.0 client's request goes on as HTTP/1.0, so that no chunked answer comes back
       // that it could not read; such upstream connections then close after the response.
       out.writeBytes(head.http10 ? HTTP10 : HTTP11);
       return out;
     }
 
-    private ByteBuf finishRequestHead(ByteBuf out, Endpoint target) {
+    private ByteBuf finishRequestHead(ByteBuf out, UpstreamLink to) {
       writeFields(route.requestEdits(), out);
-      writeField(out, "host", target.address().toString());
-      writeField(out, Exchange.REQUEST_ID, requestId);
-      writeField(out, Exchange.TRACEPARENT, trace.traceparent());
+      out.writeBytes(to.hostLine);
+      writeRequestId(out);
+      out.writeBytes(TRACEPARENT_FIELD);
+      trace.writeTraceparent(out);
+      out.writeBytes(CRLF);
       if (head.chunked) {
         out.writeBytes(CHUNKED);
       }
@@ -1299,9 +1420,12 @@ public final class Http1Relay implements DrainableServer {
       return out;
     }
 
-    /** The head sent to the client: the upstream's, with hop-by-hop fields gone and ours set. */
-    ByteBuf responseHeadFor(Http1Head response, boolean closeAfter) {
-      ByteBuf out = client.ctx.alloc().buffer(response.end + 256);
+    /**
+     * The head sent to the client: the upstream's, with hop-by-hop fields gone and ours set, in a
+     * buffer with room for {@code bodyRoom} more bytes.
+     */
+    ByteBuf responseHeadFor(Http1Head response, boolean closeAfter, int bodyRoom) {
+      ByteBuf out = client.ctx.alloc().buffer(response.end + 256 + bodyRoom);
       out.writeBytes(STATUS11);
       int lineEnd = 9;
       while (response.bytes[lineEnd] != '\r') {
@@ -1328,14 +1452,12 @@ public final class Http1Relay implements DrainableServer {
         copyLine(response, i, out);
       }
       writeFields(route.responseEdits(), out);
-      writeField(
-          out,
-          ForwardedHeaders.VIA,
-          forwarded.via(via == null ? "" : String.join(", ", via), head.http10 ? "1.0" : "1.1"));
-      writeField(out, Exchange.REQUEST_ID, requestId);
-      pool.config()
-          .debugHeader()
-          .ifPresent(name -> writeField(out, name, pool.debugValue(decisions)));
+      writeVia(out, via == null ? "" : String.join(", ", via));
+      writeRequestId(out);
+      Optional<String> debugHeader = pool.config().debugHeader();
+      if (debugHeader.isPresent()) {
+        writeField(out, debugHeader.get(), pool.debugValue(decisions));
+      }
       if (response.chunked) {
         out.writeBytes(CHUNKED);
       }
@@ -1412,6 +1534,10 @@ public final class Http1Relay implements DrainableServer {
    */
   private final class UpstreamLink extends ChannelInboundHandlerAdapter {
     final Endpoint endpoint;
+    // The Host line of every request on this link.
+    final byte[] hostLine;
+    // Each response's head in turn.
+    final Http1Head heads = new Http1Head();
     Channel channel;
     Request request;
     boolean sent;
@@ -1428,6 +1554,7 @@ public final class Http1Relay implements DrainableServer {
 
     UpstreamLink(Endpoint endpoint) {
       this.endpoint = endpoint;
+      this.hostLine = fieldLine("host", endpoint.address().toString());
     }
 
     @Override
@@ -1444,7 +1571,9 @@ public final class Http1Relay implements DrainableServer {
       scanFrom = 0;
       chunked = null;
       untilClose = false;
-      channel.config().setAutoRead(true);
+      if (!channel.config().isAutoRead()) {
+        channel.config().setAutoRead(true);
+      }
       owner.send(this);
     }
 
@@ -1480,7 +1609,7 @@ public final class Http1Relay implements DrainableServer {
       sawBytes = true;
       owner.lastResponseRead = System.nanoTime();
       if (response != null) {
-        relayBody(owner, bytes);
+        relayBody(owner, bytes, null);
         return;
       }
       in =
@@ -1498,11 +1627,10 @@ public final class Http1Relay implements DrainableServer {
           return;
         }
         scanFrom = 0;
-        byte[] headBytes = new byte[end - in.readerIndex()];
-        in.readBytes(headBytes);
-        Http1Head parsed;
+        Http1Head parsed = heads;
+        parsed.load(in, end - in.readerIndex());
         try {
-          parsed = Http1Head.response(headBytes, MAX_RESPONSE_FIELDS);
+          parsed.parseResponse(MAX_RESPONSE_FIELDS);
         } catch (Http1Head.Malformed malformed) {
           badResponse(owner, malformed.getMessage());
           return;
@@ -1513,7 +1641,9 @@ public final class Http1Relay implements DrainableServer {
             return;
           }
           // Interim answers (100 Continue, 103 Early Hints) go to the client as they are.
-          owner.client.ctx.write(Unpooled.wrappedBuffer(headBytes), owner.client.ctx.voidPromise());
+          // A copy: the next head is loaded over these bytes before the write may happen.
+          owner.client.ctx.write(
+              Unpooled.copiedBuffer(parsed.bytes, 0, parsed.end), owner.client.ctx.voidPromise());
           continue;
         }
         if (!owner.responseHead(parsed)) {
@@ -1527,16 +1657,20 @@ public final class Http1Relay implements DrainableServer {
         remaining = bodiless ? 0 : Math.max(0, parsed.contentLength);
         closeAfter =
             untilClose || !owner.keepAlive || owner.client.closing || draining || !owner.bodyDone;
-        ByteBuf out = owner.responseHeadFor(parsed, closeAfter);
+        ByteBuf out =
+            owner.responseHeadFor(parsed, closeAfter, Math.min(in.readableBytes(), SMALL_BODY));
         owner.bytesSent += out.readableBytes();
-        owner.client.ctx.write(out, owner.client.ctx.voidPromise());
         ByteBuf rest = in;
         in = null;
-        relayBody(owner, rest);
+        relayBody(owner, rest, out);
       }
     }
 
-    private void relayBody(Request owner, ByteBuf bytes) {
+    /**
+     * Relays what of {@code bytes} belongs to the response; {@code head}, when given, is the
+     * response head not yet written, which a small body part joins.
+     */
+    private void relayBody(Request owner, ByteBuf bytes, ByteBuf head) {
       ChannelHandlerContext client = owner.client.ctx;
       int take;
       boolean complete;
@@ -1548,6 +1682,9 @@ public final class Http1Relay implements DrainableServer {
           take = chunked.scan(bytes);
         } catch (ChunkedFraming.Invalid invalid) {
           bytes.release();
+          if (head != null) {
+            client.write(head, client.voidPromise());
+          }
           cutShort(owner, "malformed chunked response");
           return;
         }
@@ -1559,7 +1696,18 @@ public final class Http1Relay implements DrainableServer {
       }
       if (take > 0) {
         owner.bytesSent += take;
-        client.write(bytes.retainedSlice(bytes.readerIndex(), take), client.voidPromise());
+        if (head != null && take <= SMALL_BODY) {
+          head.writeBytes(bytes, bytes.readerIndex(), take);
+        } else {
+          if (head != null) {
+            client.write(head, client.voidPromise());
+            head = null;
+          }
+          client.write(bytes.retainedSlice(bytes.readerIndex(), take), client.voidPromise());
+        }
+      }
+      if (head != null) {
+        client.write(head, client.voidPromise());
       }
       boolean extra = bytes.readableBytes() > take;
       bytes.release();
@@ -1625,7 +1773,7 @@ public final class Http1Relay implements DrainableServer {
       releaseInput();
       request = null;
       channel.close();
-      owner.attempt.report(Outcome.SERVER_ERROR);
+      owner.report(Outcome.SERVER_ERROR);
       owner.link = null;
       owner.pool.release(owner.endpoint);
       owner.fail(
@@ -1687,6 +1835,11 @@ public final class Http1Relay implements DrainableServer {
     out.writeBytes(
         head.bytes, head.valueStart[index], head.valueEnd[index] - head.valueStart[index]);
     out.writeBytes(CRLF);
+  }
+
+  /** {@code name: value} and CRLF, as bytes to write as they are. */
+  private static byte[] fieldLine(String name, String value) {
+    return (name + ": " + value + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private static void writeField(ByteBuf out, String name, String value) {

@@ -29,7 +29,10 @@ final class OutcomeRecorder {
   void report(Endpoint endpoint, Outcome outcome, long startNanos) {
     long latency = System.nanoTime() - startNanos;
     pool.report(endpoint, outcome, latency);
-    Timer[] byOutcome = timers.computeIfAbsent(endpoint, ignored -> new Timer[OUTCOMES.length]);
+    Timer[] byOutcome = timers.get(endpoint);
+    if (byOutcome == null) {
+      byOutcome = timers.computeIfAbsent(endpoint, ignored -> new Timer[OUTCOMES.length]);
+    }
     Timer timer = byOutcome[outcome.ordinal()];
     if (timer == null) {
       // Racing threads register the same meter; the registry hands both the same timer.

@@ -71,13 +71,7 @@ public final class AccessLog {
 
   /** Counts a request done in the meters {@link #started} gave, and writes its line. */
   public void write(Entry entry, ServerMetrics.ByMethod meters) {
-    if (meters != null) {
-      if (entry.aborted()) {
-        meters.abandoned();
-      } else {
-        meters.finished(entry.status(), System.nanoTime() - entry.startNanos());
-      }
-    }
+    count(meters, entry.status(), entry.startNanos(), entry.aborted());
     if (!ACCESS.isInfoEnabled()) {
       return;
     }
@@ -103,6 +97,25 @@ public final class AccessLog {
       line.put("aborted", true);
     }
     ACCESS.info(line.encode());
+  }
+
+  /**
+   * Counts a request done in the meters {@link #started} gave (none when null), without writing a
+   * line: for listeners that build an {@link Entry} only when {@link #writesLines()}.
+   */
+  public void count(ServerMetrics.ByMethod meters, int status, long startNanos, boolean aborted) {
+    if (meters != null) {
+      if (aborted) {
+        meters.abandoned();
+      } else {
+        meters.finished(status, System.nanoTime() - startNanos);
+      }
+    }
+  }
+
+  /** Whether {@link #write} writes lines at all (the {@code access} logger's level is INFO). */
+  public boolean writesLines() {
+    return ACCESS.isInfoEnabled();
   }
 
   /** What one access-log line says about a request. */

@@ -100,23 +100,40 @@ public final class Exchange {
     }
     // By hand rather than by a regex: this runs on every request at every tier.
     for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      boolean allowed =
-          c >= 'a' && c <= 'z'
-              || c >= 'A' && c <= 'Z'
-              || c >= '0' && c <= '9'
-              || c == '.'
-              || c == '_'
-              || c == ':'
-              || c == '+'
-              || c == '/'
-              || c == '='
-              || c == '-';
-      if (!allowed) {
+      if (!allowedInRequestId(value.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * {@link #isValidRequestId(String)} for the bytes {@code [from, to)} of a message head, read in
+   * place by listeners that parse heads themselves.
+   */
+  public static boolean isValidRequestId(byte[] bytes, int from, int to) {
+    if (to <= from || to - from > MAX_REQUEST_ID) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      if (!allowedInRequestId((char) (bytes[i] & 0xff))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allowedInRequestId(char c) {
+    return c >= 'a' && c <= 'z'
+        || c >= 'A' && c <= 'Z'
+        || c >= '0' && c <= '9'
+        || c == '.'
+        || c == '_'
+        || c == ':'
+        || c == '+'
+        || c == '/'
+        || c == '='
+        || c == '-';
   }
 
   public HttpServerRequest request() {

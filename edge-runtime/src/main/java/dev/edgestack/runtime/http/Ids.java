@@ -1,5 +1,6 @@
 package dev.edgestack.runtime.http;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -11,32 +12,12 @@ public final class Ids {
 
   public static String newRequestId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    byte[] text = new byte[32];
-    write(random.nextLong(), text, 0);
-    write(random.nextLong(), text, 16);
-    return latin1(text);
+    return hex(random.nextLong(), random.nextLong());
   }
 
-  static String hex(long value) {
-    byte[] text = new byte[16];
-    write(value, text, 0);
-    return latin1(text);
-  }
-
-  static String nonZeroHex64() {
-    return hex(nonZero(ThreadLocalRandom.current()));
-  }
-
-  /** A new 128-bit trace id: two non-zero halves, so never the invalid all-zero id. */
-  static String nonZeroHex128() {
+  /** A random value that is never zero, so never an invalid trace or span id half. */
+  static long nonZero() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    byte[] text = new byte[32];
-    write(nonZero(random), text, 0);
-    write(nonZero(random), text, 16);
-    return latin1(text);
-  }
-
-  private static long nonZero(ThreadLocalRandom random) {
     long value;
     do {
       value = random.nextLong();
@@ -44,15 +25,37 @@ public final class Ids {
     return value;
   }
 
+  /** The 32 lower-case hex digits of {@code high} then {@code low}, zero-padded. */
+  public static String hex(long high, long low) {
+    byte[] text = new byte[32];
+    writeHex(high, text, 0);
+    writeHex(low, text, 16);
+    return new String(text, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Writes the 16 lower-case hex digits of {@code value} to {@code out}, as listeners that write
+   * heads as bytes do, without making text.
+   */
+  public static void writeHex(long value, ByteBuf out) {
+    out.writeLong(hexWord((int) (value >>> 32)));
+    out.writeLong(hexWord((int) value));
+  }
+
+  /** The 8 hex digits of {@code value} as ASCII bytes packed into a long, first digit highest. */
+  private static long hexWord(int value) {
+    long word = 0;
+    for (int shift = 28; shift >= 0; shift -= 4) {
+      word = word << 8 | DIGITS[(value >>> shift) & 0xf];
+    }
+    return word;
+  }
+
   /** Sixteen lower-case hex digits of {@code value}, zero-padded, at {@code offset}. */
-  private static void write(long value, byte[] text, int offset) {
+  static void writeHex(long value, byte[] text, int offset) {
     for (int i = 15; i >= 0; i--) {
       text[offset + i] = DIGITS[(int) (value & 0xf)];
       value >>>= 4;
     }
-  }
-
-  private static String latin1(byte[] ascii) {
-    return new String(ascii, StandardCharsets.ISO_8859_1);
   }
 }

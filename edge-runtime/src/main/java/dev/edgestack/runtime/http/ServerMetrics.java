@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@code vertx_http_server_*} meters the dashboards read, recorded by each exchange instead of
@@ -26,8 +26,16 @@ public final class ServerMetrics {
   private static final int MAX_METHODS = 32;
   private static final String OTHER = "OTHER";
 
+  // Found by identity first: the listeners name these methods by their (interned) literals.
+  private static final String[] STANDARD = {
+    "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"
+  };
+
   private final MeterRegistry registry;
   private final Map<String, ByMethod> methods = new ConcurrentHashMap<>();
+  // The meters of STANDARD[i], once looked up; a race stores the same meters twice, and their
+  // final fields make them safe to read from any thread.
+  private final ByMethod[] standard = new ByMethod[STANDARD.length];
 
   private ServerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -40,6 +48,20 @@ public final class ServerMetrics {
 
   /** The meters of {@code method}: register them once, then reuse them on every request. */
   ByMethod of(String method) {
+    for (int i = 0; i < STANDARD.length; i++) {
+      if (STANDARD[i] == method) {
+        ByMethod meters = standard[i];
+        if (meters == null) {
+          meters = lookUp(method);
+          standard[i] = meters;
+        }
+        return meters;
+      }
+    }
+    return lookUp(method);
+  }
+
+  private ByMethod lookUp(String method) {
     String name = method;
     ByMethod meters = methods.get(name);
     if (meters != null) {
@@ -54,24 +76,25 @@ public final class ServerMetrics {
   /** The meters of one method: its requests in flight and, per status, a counter and a timer. */
   public final class ByMethod {
     private final String method;
-    private final AtomicLong active = new AtomicLong();
+    // Every event loop changes it on every request: an adder keeps them off one contended line.
+    private final LongAdder active = new LongAdder();
     private final AtomicReferenceArray<Finished> byStatus = new AtomicReferenceArray<>(STATUSES);
 
     private ByMethod(String method) {
       this.method = method;
-      Gauge.builder("vertx.http.server.active.requests", active, AtomicLong::get)
+      Gauge.builder("vertx.http.server.active.requests", active, LongAdder::sum)
           .description("Number of requests being processed")
           .tag("method", method)
           .register(registry);
     }
 
     void started() {
-      active.incrementAndGet();
+      active.increment();
     }
 
     /** Counts a request whose response ended with {@code status} after {@code nanos}. */
     void finished(int status, long nanos) {
-      active.decrementAndGet();
+      active.decrement();
       int index = Math.min(Math.max(status - FIRST_STATUS, 0), STATUSES - 1);
       Finished meters = byStatus.get(index);
       if (meters == null) {
@@ -85,7 +108,7 @@ public final class ServerMetrics {
 
     /** A request the client walked away from: no longer in flight, and no response to count. */
     void abandoned() {
-      active.decrementAndGet();
+      active.decrement();
     }
 
     private final class Finished {

@@ -1,5 +1,8 @@
 package dev.edgestack.runtime.http;
 
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
 /**
  * A W3C Trace Context span: the trace id is kept from a valid incoming {@code traceparent}, each
  * tier adds its own span id, so the upstream sees this tier as the parent.
@@ -7,51 +10,95 @@ package dev.edgestack.runtime.http;
 public final class TraceContext {
   // version(2)-trace id(32)-parent id(16)-flags(2), lower-case hex, as W3C Trace Context says.
   private static final int LENGTH = 55;
+  private static final int TRACE_ID = 3;
+  private static final int SPAN_ID = 36;
+  private static final int FLAGS = 53;
 
-  private final String traceId;
-  private final String spanId;
-  private final String flags;
-  // Built once, when first sent upstream; a retry sends the same value.
+  // The ids as numbers: a relay writes them as hex straight into the head it sends, and makes
+  // the texts below only when something reads them (with the access log off, nothing does).
+  private final long traceHigh;
+  private final long traceLow;
+  private final long span;
+  private final byte flagsHigh;
+  private final byte flagsLow;
   private String traceparent;
+  private String traceId;
+  private String spanId;
 
-  private TraceContext(String traceId, String spanId, String flags) {
-    this.traceId = traceId;
-    this.spanId = spanId;
-    this.flags = flags;
+  private TraceContext(long traceHigh, long traceLow, byte flagsHigh, byte flagsLow) {
+    this.traceHigh = traceHigh;
+    this.traceLow = traceLow;
+    this.span = Ids.nonZero();
+    this.flagsHigh = flagsHigh;
+    this.flagsLow = flagsLow;
   }
 
   /** A new span under {@code traceparent} when it is valid, else the root span of a new trace. */
   public static TraceContext childOf(String traceparent) {
-    if (traceparent != null) {
-      String value = traceparent.trim();
-      if (isValid(value)) {
-        return new TraceContext(
-            value.substring(3, 35), Ids.nonZeroHex64(), value.substring(53, 55));
-      }
+    if (traceparent == null) {
+      return root();
     }
-    return new TraceContext(Ids.nonZeroHex128(), Ids.nonZeroHex64(), "01");
+    // A character beyond Latin-1 becomes '?', which no valid value contains.
+    byte[] bytes = traceparent.getBytes(StandardCharsets.ISO_8859_1);
+    return childOf(bytes, 0, bytes.length);
+  }
+
+  /**
+   * {@link #childOf(String)} for the incoming value as the bytes {@code [from, to)} of a message
+   * head, read in place.
+   */
+  public static TraceContext childOf(byte[] bytes, int from, int to) {
+    // As String.trim: whatever is at most a space goes at both ends.
+    while (from < to && (bytes[from] & 0xff) <= ' ') {
+      from++;
+    }
+    while (to > from && (bytes[to - 1] & 0xff) <= ' ') {
+      to--;
+    }
+    if (!isValid(bytes, from, to)) {
+      return root();
+    }
+    return new TraceContext(
+        hexValue(bytes, from + TRACE_ID),
+        hexValue(bytes, from + TRACE_ID + 16),
+        bytes[from + FLAGS],
+        bytes[from + FLAGS + 1]);
+  }
+
+  private static TraceContext root() {
+    return new TraceContext(Ids.nonZero(), Ids.nonZero(), (byte) '0', (byte) '1');
+  }
+
+  /** The value of 16 lower-case hex digits at {@code from} (already checked). */
+  private static long hexValue(byte[] bytes, int from) {
+    long value = 0;
+    for (int i = from; i < from + 16; i++) {
+      byte c = bytes[i];
+      value = value << 4 | (c <= '9' ? c - '0' : c - 'a' + 10);
+    }
+    return value;
   }
 
   // Checked by hand rather than by a regex: this runs on every request at every tier.
-  private static boolean isValid(String value) {
-    if (value.length() != LENGTH
-        || value.charAt(2) != '-'
-        || value.charAt(35) != '-'
-        || value.charAt(52) != '-') {
+  private static boolean isValid(byte[] value, int from, int to) {
+    if (to - from != LENGTH
+        || value[from + TRACE_ID - 1] != '-'
+        || value[from + SPAN_ID - 1] != '-'
+        || value[from + FLAGS - 1] != '-') {
       return false;
     }
-    return isHex(value, 0, 2)
-        && !value.startsWith("ff")
-        && isHex(value, 3, 35)
-        && !isZero(value, 3, 35)
-        && isHex(value, 36, 52)
-        && !isZero(value, 36, 52)
-        && isHex(value, 53, 55);
+    return isHex(value, from, from + 2)
+        && !(value[from] == 'f' && value[from + 1] == 'f')
+        && isHex(value, from + TRACE_ID, from + SPAN_ID - 1)
+        && !isZero(value, from + TRACE_ID, from + SPAN_ID - 1)
+        && isHex(value, from + SPAN_ID, from + FLAGS - 1)
+        && !isZero(value, from + SPAN_ID, from + FLAGS - 1)
+        && isHex(value, from + FLAGS, from + LENGTH);
   }
 
-  private static boolean isHex(String value, int from, int to) {
+  private static boolean isHex(byte[] value, int from, int to) {
     for (int i = from; i < to; i++) {
-      char c = value.charAt(i);
+      byte c = value[i];
       if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
         return false;
       }
@@ -59,9 +106,9 @@ public final class TraceContext {
     return true;
   }
 
-  private static boolean isZero(String value, int from, int to) {
+  private static boolean isZero(byte[] value, int from, int to) {
     for (int i = from; i < to; i++) {
-      if (value.charAt(i) != '0') {
+      if (value[i] != '0') {
         return false;
       }
     }
@@ -69,20 +116,55 @@ public final class TraceContext {
   }
 
   public String traceId() {
-    return traceId;
+    String value = traceId;
+    if (value == null) {
+      value = Ids.hex(traceHigh, traceLow);
+      traceId = value;
+    }
+    return value;
   }
 
   public String spanId() {
-    return spanId;
+    String value = spanId;
+    if (value == null) {
+      value = traceparent().substring(SPAN_ID, FLAGS - 1);
+      spanId = value;
+    }
+    return value;
   }
 
   /** The {@code traceparent} value to send upstream. */
   public String traceparent() {
     String value = traceparent;
     if (value == null) {
-      value = "00-" + traceId + "-" + spanId + "-" + flags;
+      byte[] text = new byte[LENGTH];
+      text[0] = '0';
+      text[1] = '0';
+      text[TRACE_ID - 1] = '-';
+      Ids.writeHex(traceHigh, text, TRACE_ID);
+      Ids.writeHex(traceLow, text, TRACE_ID + 16);
+      text[SPAN_ID - 1] = '-';
+      Ids.writeHex(span, text, SPAN_ID);
+      text[FLAGS - 1] = '-';
+      text[FLAGS] = flagsHigh;
+      text[FLAGS + 1] = flagsLow;
+      value = new String(text, StandardCharsets.ISO_8859_1);
       traceparent = value;
     }
     return value;
+  }
+
+  /** Writes {@link #traceparent()} to {@code out} as it goes on the wire, without making text. */
+  public void writeTraceparent(ByteBuf out) {
+    out.writeByte('0');
+    out.writeByte('0');
+    out.writeByte('-');
+    Ids.writeHex(traceHigh, out);
+    Ids.writeHex(traceLow, out);
+    out.writeByte('-');
+    Ids.writeHex(span, out);
+    out.writeByte('-');
+    out.writeByte(flagsHigh);
+    out.writeByte(flagsLow);
   }
 }

@@ -2,6 +2,9 @@ package dev.edgestack.runtime.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class TraceContextTest {
@@ -56,6 +59,26 @@ class TraceContextTest {
   }
 
   @Test
+  void readsAValueInPlaceAsItReadsItsText() {
+    byte[] head = ("traceparent:  " + VALID + " \r\n").getBytes(StandardCharsets.ISO_8859_1);
+    TraceContext child = TraceContext.childOf(head, 12, head.length - 2);
+    assertThat(child.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(child.traceparent()).matches("00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01");
+    byte[] bad = ("x" + VALID.replace('a', 'A')).getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(TraceContext.childOf(bad, 1, bad.length).traceId())
+        .isNotEqualTo("0af7651916cd43dd8448eb211c80319c");
+    ByteBuf out = Unpooled.buffer();
+    child.writeTraceparent(out);
+    assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(child.traceparent());
+    TraceContext root = TraceContext.childOf((String) null);
+    ByteBuf rootOut = Unpooled.buffer();
+    root.writeTraceparent(rootOut);
+    assertThat(rootOut.toString(StandardCharsets.US_ASCII))
+        .isEqualTo(root.traceparent())
+        .isEqualTo("00-" + root.traceId() + "-" + root.spanId() + "-01");
+  }
+
+  @Test
   void requestIdsMustBeShortAndPlain() {
     assertThat(Exchange.isValidRequestId("AZaz09._:+/=-")).isTrue();
     assertThat(Exchange.isValidRequestId("x".repeat(128))).isTrue();
@@ -65,5 +88,15 @@ class TraceContextTest {
     assertThat(Exchange.isValidRequestId("a b")).isFalse();
     assertThat(Exchange.isValidRequestId("x\r\nInjected: 1")).isFalse();
     assertThat(Exchange.isValidRequestId("x".repeat(129))).isFalse();
+    byte[] head = "id: abc-123\u00e9 x".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(Exchange.isValidRequestId(head, 4, 11)).isTrue();
+    assertThat(Exchange.isValidRequestId(head, 4, 12)).as("a Latin-1 letter").isFalse();
+    assertThat(Exchange.isValidRequestId(head, 4, 4)).isFalse();
+    ByteBuf written = Unpooled.buffer();
+    Ids.writeHex(0x0123456789abcdefL, written);
+    Ids.writeHex(-1L, written);
+    assertThat(written.toString(StandardCharsets.US_ASCII))
+        .isEqualTo("0123456789abcdefffffffffffffffff")
+        .isEqualTo(Ids.hex(0x0123456789abcdefL, -1L));
   }
 }

@@ -1,16 +1,14 @@
 package dev.edgestack.runtime.listener;
 
+import static dev.edgestack.runtime.testing.RawHttp.readHead;
+import static dev.edgestack.runtime.testing.RawHttp.readToEnd;
+import static dev.edgestack.runtime.testing.RawHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -215,49 +213,6 @@ class StrictHttp1ParsingTest {
     Socket socket = new Socket("127.0.0.1", listener.port());
     socket.setSoTimeout(5000);
     return socket;
-  }
-
-  private static void send(Socket socket, String text) throws IOException {
-    OutputStream out = socket.getOutputStream();
-    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
-  }
-
-  /** Everything until the server closes; null when it did not close within the socket timeout. */
-  private static String readToEnd(Socket socket) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    InputStream in = socket.getInputStream();
-    byte[] buffer = new byte[4096];
-    try {
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        bytes.write(buffer, 0, n);
-      }
-    } catch (SocketTimeoutException e) {
-      return null;
-    } catch (IOException e) {
-      // A reset after the answer still counts as closed.
-    }
-    return bytes.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  /** Reads one response (head and a Content-Length body). */
-  private static String readHead(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b == -1) {
-        break;
-      }
-      head.append((char) b);
-    }
-    String text = head.toString();
-    int at = text.toLowerCase().indexOf("content-length:");
-    if (at >= 0) {
-      int length = Integer.parseInt(text.substring(at + 15, text.indexOf("\r\n", at)).trim());
-      in.readNBytes(length);
-    }
-    return text;
   }
 
   /** The listener's certificate is self-signed: this test checks parsing, not trust. */

@@ -1,0 +1,91 @@
+package dev.edgestack.balancer.vertx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class Http1HeadTest {
+  private final Http1Head head = new Http1Head();
+
+  private void loadRequest(String text) throws Http1Head.Malformed {
+    ByteBuf in = Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
+    try {
+      head.load(in, in.readableBytes());
+      head.parseRequest(64);
+    } finally {
+      in.release();
+    }
+  }
+
+  @Test
+  void aReusedHeadKeepsNothingOfThePreviousMessage() throws Exception {
+    loadRequest(
+        "POST /a HTTP/1.0\r\nHost: one\r\nConnection: keep-alive, X-Opt\r\n"
+            + "Transfer-Encoding: chunked\r\nX-Opt: 1\r\n\r\n");
+    assertThat(head.chunked).isTrue();
+    assertThat(head.http10).isTrue();
+    assertThat(head.persistent()).isTrue();
+    assertThat(head.hopByHop(3)).as("X-Opt, named by Connection").isTrue();
+
+    loadRequest("GET /b HTTP/1.1\r\nHost: two\r\nContent-Length: 5\r\nX-Opt: 2\r\n\r\n");
+    assertThat(head.method).isEqualTo("GET");
+    assertThat(head.target).isEqualTo("/b");
+    assertThat(head.host).isEqualTo("two");
+    assertThat(head.http10).isFalse();
+    assertThat(head.chunked).isFalse();
+    assertThat(head.keepAlive).isFalse();
+    assertThat(head.contentLength).isEqualTo(5);
+    assertThat(head.count).isEqualTo(3);
+    assertThat(head.value(2)).isEqualTo("2");
+    assertThat(head.hopByHop(2)).as("X-Opt is no longer a connection option").isFalse();
+    assertThat(new String(head.bytes, 0, head.targetEnd, StandardCharsets.US_ASCII))
+        .isEqualTo("GET /b");
+  }
+
+  @Test
+  void growsForAHeadLargerThanAnyBefore() throws Exception {
+    String big = "x".repeat(3000);
+    loadRequest("GET /" + big + " HTTP/1.1\r\nHost: h\r\n\r\n");
+    assertThat(head.target).isEqualTo("/" + big);
+    assertThat(head.end).isEqualTo(head.target.length() + 26);
+  }
+
+  @Test
+  void reusesTheTextsOfTheSameTargetAndHostAndMakesNewOnesOtherwise() throws Exception {
+    loadRequest("GET /same HTTP/1.1\r\nHost: h.test\r\n\r\n");
+    String target = head.target;
+    String host = head.host;
+    loadRequest("GET /same HTTP/1.1\r\nHost: h.test\r\n\r\n");
+    assertThat(head.target).isSameAs(target);
+    assertThat(head.host).isSameAs(host);
+    loadRequest("GET /samf HTTP/1.1\r\nHost: h.tesu\r\n\r\n");
+    assertThat(head.target).isEqualTo("/samf");
+    assertThat(head.host).isEqualTo("h.tesu");
+  }
+
+  @Test
+  void theVersionIsCaseSensitive() {
+    assertThatThrownBy(() -> loadRequest("GET / http/1.1\r\nHost: h\r\n\r\n"))
+        .isInstanceOf(Http1Head.Malformed.class)
+        .hasMessageContaining("version");
+  }
+
+  @Test
+  void parsesAResponseIntoAHeadThatHeldARequest() throws Exception {
+    loadRequest("GET / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
+    ByteBuf in =
+        Unpooled.copiedBuffer(
+            "HTTP/1.1 204 No Content\r\nVia: 1.1 up\r\n\r\n", StandardCharsets.ISO_8859_1);
+    head.load(in, in.readableBytes());
+    in.release();
+    head.parseResponse(64);
+    assertThat(head.status).isEqualTo(204);
+    assertThat(head.chunked).isFalse();
+    assertThat(head.host).isNull();
+    assertThat(head.value(0)).isEqualTo("1.1 up");
+  }
+}
