@@ -1,5 +1,6 @@
 package dev.edgestack.gateway.config;
 
+import io.netty.util.NetUtil;
 import dev.edgestack.runtime.config.ConfigNode;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -102,10 +103,16 @@ public record ClusterConfig(
       }
       return new ClusterConfig(mode, name, "", 0, discovery, members, "", "", 271);
     }
+    String host = node.string("host");
+    // Hazelcast binds an interface by its address; a name such as localhost matches none, and the
+    // member would never start.
+    if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+      throw node.error("host", host, "an IP address, such as 127.0.0.1 or 0.0.0.0 (not a name)");
+    }
     return new ClusterConfig(
         mode,
         name,
-        node.string("host"),
+        host,
         node.integer("port", 1, 65535),
         discovery,
         members,

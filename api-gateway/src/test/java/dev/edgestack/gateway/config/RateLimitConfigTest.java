@@ -130,6 +130,7 @@ class RateLimitConfigTest {
           dns needs a name        | {host: 0.0.0.0, port: 5701, discovery: dns}                   | cluster.dnsName: missing
           kubernetes needs dns    | {host: 0.0.0.0, port: 5701, discovery: kubernetes}            | cluster.kubernetesServiceDns: missing
           no multicast            | {host: 0.0.0.0, port: 5701, discovery: multicast}             | cluster.discovery: "multicast"
+          host is an address      | {host: localhost, port: 5701, members: "127.0.0.1:5701"}      | cluster.host: "localhost"
           """)
   void rejectsABadClusterSection(String name, String cluster, String message) {
     String yaml =
