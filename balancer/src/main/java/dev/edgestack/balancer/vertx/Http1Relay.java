@@ -648,7 +648,8 @@ public final class Http1Relay implements DrainableServer {
       this.served = accessLog.started(head.method);
     }
 
-    String requestId() {
+    @Override
+    public String requestId() {
       String id = requestId;
       if (id == null) {
         id =
@@ -783,11 +784,6 @@ public final class Http1Relay implements DrainableServer {
       return forwarded.trusts(client.peer)
           ? forwarded.clientAddress(client.peer, headers(ForwardedHeaders.X_FORWARDED_FOR))
           : client.peer;
-    }
-
-    @Override
-    public String requestId() {
-      return requestId;
     }
 
     @Override
