@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -56,7 +57,7 @@ final class GatewayPipeline {
     request.pause();
     Future<GatewayRequest> matched =
         map(
-            steps.match(RequestView.of(request)),
+            steps.match(RequestView.of(request, context.forwarded())),
             match -> editResponseHeaders(GatewayRequest.matched(exchange, match)));
     Future<Void> answered =
         then(
@@ -140,12 +141,20 @@ final class GatewayPipeline {
             .responseJson()
             .map(BodyRewrite.class::cast)
             .orElse(BodyRewrite.none());
+    ForwardOptions options = forwardOptions(request.route());
+    if (options.maxBodyBytes().isEmpty() && request.request().version() == HttpVersion.HTTP_2) {
+      // HTTP/1 bodies are counted as they are parsed; an HTTP/2 body without a declared length
+      // only here, as it streams upstream.
+      options =
+          new ForwardOptions(
+              options.timeout(), OptionalLong.of(context.settings().listener().maxBodyBytes()));
+    }
     return forwarder.forward(
         request.exchange(),
-        target,
+        request.route(),
         request.match().variables(),
         request.identity(),
-        forwardOptions(request.route()),
+        options,
         rewrite);
   }
 

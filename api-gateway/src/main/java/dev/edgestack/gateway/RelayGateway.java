@@ -98,7 +98,7 @@ final class RelayGateway implements RelayGate {
         RequestView.of(
             HttpMethod.valueOf(request.method()),
             request.path(),
-            request.host(),
+            request.requestedHost(),
             headers,
             request.query());
     Future<RouteMatch> matched = steps.match(view);
@@ -140,7 +140,7 @@ final class RelayGateway implements RelayGate {
       MultiMap headers) {
     RouteConfig route = match.route();
     Forwarder.Destination destination =
-        forwarder.destination(route.target(), match.variables(), request.query(), headers);
+        forwarder.destination(route, match.variables(), request.query(), headers);
     Optional<UpstreamPool> pool = forwarder.pool(destination.upstream());
     if (pool.isEmpty()) {
       return Future.failedFuture(

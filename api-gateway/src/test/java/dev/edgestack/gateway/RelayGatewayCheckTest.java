@@ -150,6 +150,11 @@ class RelayGatewayCheckTest {
     }
 
     @Override
+    public String requestedHost() {
+      return "localhost";
+    }
+
+    @Override
     public String peer() {
       return "127.0.0.1";
     }

@@ -120,6 +120,11 @@ class RoutingGatewayTest {
         .isEqualTo("/hosted/7");
     assertThat(withHost("/api/items/7", "example.com").getString("uri")).isEqualTo("/items/7");
     assertThat(withHost("/api/items/7", "evil-example.com").getString("uri")).isEqualTo("/items/7");
+    // Behind a proxy that rewrote Host (as edge-lb does), the host the client asked for counts.
+    assertThat(
+            echo(Http.get(base + "/api/items/7", "X-Forwarded-Host", "shop.example.com"))
+                .getString("uri"))
+        .isEqualTo("/hosted/7");
   }
 
   @Test

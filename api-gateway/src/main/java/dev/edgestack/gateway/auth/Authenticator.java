@@ -157,6 +157,36 @@ public final class Authenticator {
     }
   }
 
+  /**
+   * {@code rawQuery} without its {@code access_token} parameters (however their name is encoded),
+   * null when nothing is left: a route that takes its token from the query never passes the
+   * credential on, as it never passes an API key header on.
+   */
+  public static String withoutQueryToken(String rawQuery) {
+    if (!mayHaveQueryToken(rawQuery)) {
+      return rawQuery;
+    }
+    StringBuilder kept = new StringBuilder(rawQuery.length());
+    for (String parameter : rawQuery.split("&", -1)) {
+      int equals = parameter.indexOf('=');
+      String name = equals < 0 ? parameter : parameter.substring(0, equals);
+      String decoded;
+      try {
+        decoded = QueryStringDecoder.decodeComponent(name, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        decoded = name;
+      }
+      if (decoded.equals(QUERY_TOKEN) || parameter.isEmpty()) {
+        continue;
+      }
+      if (kept.length() > 0) {
+        kept.append('&');
+      }
+      kept.append(parameter);
+    }
+    return kept.length() == 0 ? null : kept.toString();
+  }
+
   private static boolean mayHaveQueryToken(String query) {
     return query != null
         && !query.isEmpty()

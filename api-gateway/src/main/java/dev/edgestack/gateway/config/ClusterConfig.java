@@ -1,7 +1,7 @@
 package dev.edgestack.gateway.config;
 
-import io.netty.util.NetUtil;
 import dev.edgestack.runtime.config.ConfigNode;
+import io.netty.util.NetUtil;
 import java.util.List;
 import java.util.regex.Pattern;
 

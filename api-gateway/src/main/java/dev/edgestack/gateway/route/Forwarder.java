@@ -3,9 +3,11 @@ package dev.edgestack.gateway.route;
 import dev.edgestack.balancer.vertx.BodyRewrite;
 import dev.edgestack.balancer.vertx.ForwardOptions;
 import dev.edgestack.balancer.vertx.UpstreamPool;
+import dev.edgestack.gateway.auth.Authenticator;
 import dev.edgestack.gateway.auth.Identity;
 import dev.edgestack.gateway.auth.IdentityHeaders;
 import dev.edgestack.gateway.breaker.CircuitBreakers;
+import dev.edgestack.gateway.config.RouteConfig;
 import dev.edgestack.gateway.config.RouteTarget;
 import dev.edgestack.gateway.config.TrafficSplit;
 import dev.edgestack.runtime.failure.EdgeFailure;
@@ -54,7 +56,11 @@ public final class Forwarder {
    * {@code variables} and the client's raw query (null when none) appended.
    */
   public Destination destination(
-      RouteTarget target, Map<String, String> variables, String rawQuery, MultiMap headers) {
+      RouteConfig route, Map<String, String> variables, String rawQuery, MultiMap headers) {
+    RouteTarget target = route.target();
+    if (route.access().queryToken()) {
+      rawQuery = Authenticator.withoutQueryToken(rawQuery);
+    }
     if (target instanceof RouteTarget.Split split) {
       return new Destination(
           split.split().pick(stickyKey(split.split(), headers), random),
@@ -76,13 +82,13 @@ public final class Forwarder {
 
   public Future<Void> forward(
       Exchange exchange,
-      RouteTarget target,
+      RouteConfig route,
       Map<String, String> variables,
       Optional<Identity> identity,
       ForwardOptions limits,
       BodyRewrite rewrite) {
     Destination destination =
-        destination(target, variables, exchange.request().query(), exchange.request().headers());
+        destination(route, variables, exchange.request().query(), exchange.request().headers());
     return forward(
         exchange, destination.upstream(), destination.target(), identity, limits, rewrite);
   }

@@ -1,5 +1,6 @@
 package dev.edgestack.gateway.route;
 
+import dev.edgestack.runtime.http.ForwardedHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -36,6 +37,19 @@ public record RequestView(
             : Optional.of(request.authority().host().toLowerCase(Locale.ROOT));
     return new RequestView(
         request.method(), request.path(), host, request.headers(), query(request.query()));
+  }
+
+  /**
+   * {@code request} with the host its client asked for: behind a trusted proxy (edge-lb rewrites
+   * {@code Host} to reach a gateway) the one in {@code X-Forwarded-Host}.
+   */
+  public static RequestView of(HttpServerRequest request, ForwardedHeaders forwarded) {
+    return of(
+        request.method(),
+        request.path(),
+        forwarded.requestedHost(request),
+        request.headers(),
+        request.query());
   }
 
   /**

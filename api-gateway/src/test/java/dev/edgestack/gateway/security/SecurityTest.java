@@ -309,6 +309,13 @@ class SecurityTest {
     String url = base + "/api/query/x?access_token=" + token;
 
     assertThat(subjectSeenUpstream(Http.get(url))).isEqualTo("alice");
+    HttpResponse<String> withOthers =
+        Http.get(base + "/api/query/x?a=1&access%5Ftoken=" + token + "&b=2");
+    assertThat(subjectSeenUpstream(withOthers)).isEqualTo("alice");
+    assertThat(new JsonObject(withOthers.body()).getString("uri"))
+        .as("the credential is not passed on, the rest of the query is")
+        .isEqualTo("/echo/x?a=1&b=2");
+    assertThat(new JsonObject(Http.get(url).body()).getString("uri")).isEqualTo("/echo/x");
     assertThat(Http.get(url + "&access_token=" + token).statusCode()).isEqualTo(400);
     assertThat(Http.get(url, "Authorization", "Bearer " + token).statusCode()).isEqualTo(400);
     assertThat(Http.get(base + "/api/query/x?access_token=not-a-jwt").statusCode()).isEqualTo(401);

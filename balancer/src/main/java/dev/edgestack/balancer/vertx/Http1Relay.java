@@ -775,6 +775,14 @@ public final class Http1Relay implements DrainableServer {
     }
 
     @Override
+    public String requestedHost() {
+      String forwardedHost = header(ForwardedHeaders.X_FORWARDED_HOST);
+      return forwardedHost == null
+          ? head.host
+          : forwarded.requestedHost(client.peer, head.host, forwardedHost);
+    }
+
+    @Override
     public String peer() {
       return client.peer;
     }

@@ -22,6 +22,12 @@ public interface RelayRequest {
   /** The {@code Host} field as sent, or null (an HTTP/1.0 request without one). */
   String host();
 
+  /**
+   * The host the client asked for: from a trusted proxy, the first of its {@code X-Forwarded-Host};
+   * else {@link #host()}.
+   */
+  String requestedHost();
+
   /** The address of the connection's peer. */
   String peer();
 

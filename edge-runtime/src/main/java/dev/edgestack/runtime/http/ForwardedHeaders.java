@@ -3,6 +3,7 @@ package dev.edgestack.runtime.http;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -69,6 +70,30 @@ public final class ForwardedHeaders {
       }
     }
     return candidate;
+  }
+
+  /**
+   * The host the client asked for: from a trusted proxy, the first host of its {@code
+   * X-Forwarded-Host} (a proxy in front rewrites {@code Host} to reach this tier); else {@code
+   * hostField}, the request's own {@code Host} (either may be null).
+   */
+  public String requestedHost(String peer, String hostField, String forwardedHost) {
+    if (forwardedHost == null || forwardedHost.isBlank() || !trusted.trusts(peer)) {
+      return hostField;
+    }
+    int comma = forwardedHost.indexOf(',');
+    String first = (comma < 0 ? forwardedHost : forwardedHost.substring(0, comma)).trim();
+    return first.isEmpty() ? hostField : first;
+  }
+
+  /** {@link #requestedHost(String, String, String)} of a request this tier serves. */
+  public String requestedHost(HttpServerRequest request) {
+    String forwardedHost = request.getHeader(X_FORWARDED_HOST);
+    HostAndPort authority = request.authority();
+    String hostField = authority == null ? null : authority.toString();
+    return forwardedHost == null
+        ? hostField
+        : requestedHost(peerOf(request), hostField, forwardedHost);
   }
 
   /** Sets the forwarding headers of {@code outgoing}, a copy of the request's own headers. */
