@@ -14,6 +14,11 @@ import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.process.EdgeProcess;
 import dev.edgestack.runtime.process.RunningInstance;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -232,6 +237,37 @@ class GatewayTest {
       assertThat(composed.statusCode()).isEqualTo(200);
       assertThat(failed.statusCode()).isEqualTo(403);
       assertThat(failed.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+    }
+  }
+
+  @Test
+  void anHttp2BodyWithoutALengthIsCappedAtTheListenerLimit() throws Exception {
+    HttpClient client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    Buffer chunk = Buffer.buffer("x".repeat(1000));
+    try {
+      int status =
+          client
+              .request(HttpMethod.POST, gateway.httpPort(), "127.0.0.1", "/api/public/h2")
+              .compose(
+                  request -> {
+                    // HTTP/2 DATA frames without a content-length, past the 4096 of the listener.
+                    request.setChunked(true);
+                    for (int i = 0; i < 5; i++) {
+                      request.write(chunk);
+                    }
+                    request.end();
+                    return request.response();
+                  })
+              .map(response -> response.statusCode())
+              .await(10, TimeUnit.SECONDS);
+
+      assertThat(status).isEqualTo(413);
+    } finally {
+      client.close();
     }
   }
 
