@@ -145,6 +145,34 @@ class Http1RelayTest {
   }
 
   @Test
+  void extendsTheForwardingFieldsOfATrustedProxy() throws Exception {
+    RunningInstance edge =
+        edge("127.0.0.1:" + backend.actualPort(), "forwarded: {trustedProxies: [127.0.0.1/32]}");
+    for (int i = 0; i < 2; i++) {
+      try (Socket socket = connect(edge)) {
+        send(
+            socket,
+            "GET /t HTTP/1.1\r\nHost: inner.test\r\nX-Forwarded-For: 6.6.6.6\r\n"
+                + "X-Forwarded-For: 7.7.7.7, 10.0.0.1\r\nForwarded: for=6.6.6.6\r\n"
+                + "X-Forwarded-Proto: https\r\nX-Real-IP: 6.6.6.6\r\nVia: 1.1 front\r\n"
+                + (i == 0 ? "X-Forwarded-Host: shop.test\r\n" : "")
+                + "\r\n");
+        assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 OK\r\n");
+      }
+      MultiMap headers = seen.get(i);
+      assertThat(headers.getAll("X-Forwarded-For"))
+          .containsExactly("6.6.6.6, 7.7.7.7, 10.0.0.1, 127.0.0.1");
+      assertThat(headers.getAll("X-Forwarded-Proto")).containsExactly("https");
+      assertThat(headers.getAll("X-Forwarded-Host"))
+          .containsExactly(i == 0 ? "shop.test" : "inner.test");
+      assertThat(headers.getAll("Forwarded"))
+          .containsExactly("for=6.6.6.6, for=127.0.0.1;host=\"inner.test\";proto=http");
+      assertThat(headers.getAll("X-Real-IP")).containsExactly("6.6.6.6");
+      assertThat(headers.getAll("Via")).containsExactly("1.1 front, 1.1 edge-test");
+    }
+  }
+
+  @Test
   void replacesForwardingFieldsAndDropsHopByHopOnesBothWays() throws Exception {
     RunningInstance edge = edge();
     try (Socket socket = connect(edge)) {

@@ -44,9 +44,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -482,6 +480,8 @@ public final class Http1Relay implements DrainableServer {
     // peer is fixed, and the host seldom changes.
     private String forwardingHost;
     private byte[] forwardingFields;
+    private String forwardedElementHost;
+    private String forwardedElement;
 
     /** {@link ForwardedHeaders#untrustedFields} for {@code head}, as header lines. */
     byte[] untrustedForwardingFields(Http1Head head) {
@@ -496,6 +496,15 @@ public final class Http1Relay implements DrainableServer {
         forwardingFields = lines.toString().getBytes(StandardCharsets.ISO_8859_1);
       }
       return forwardingFields;
+    }
+
+    /** This hop's {@code Forwarded} element, kept while the client sends the same Host. */
+    String forwardedElement(Http1Head head) {
+      if (forwardedElement == null || !java.util.Objects.equals(forwardedElementHost, head.host)) {
+        forwardedElement = ForwardedHeaders.forwardedElement(seen(head));
+        forwardedElementHost = head.host;
+      }
+      return forwardedElement;
     }
 
     ForwardedHeaders.Seen seen(Http1Head head) {
@@ -1332,26 +1341,66 @@ public final class Http1Relay implements DrainableServer {
 
     /** The head sent upstream: the client's, with hop-by-hop fields gone and ours set. */
     private ByteBuf requestHead(UpstreamLink to) {
-      if (!forwarded.trusts(client.peer)) {
-        return untrustedRequestHead(to);
-      }
-      ForwardedHeaders.Seen seen = client.seen(head);
-      RequestEdits edits = new RequestEdits(head);
-      forwarded.applyToRequest(seen, edits::incoming, edits);
+      return forwarded.trusts(client.peer) ? trustedRequestHead(to) : untrustedRequestHead(to);
+    }
+
+    /**
+     * {@link #requestHead} for a trusted proxy (the tier in front: edge-lb for a gateway, a gateway
+     * for internal-lb), as {@link ForwardedHeaders#applyToRequest} extends such a peer's fields:
+     * this peer appended to {@code X-Forwarded-For} and {@code Forwarded}, {@code
+     * X-Forwarded-Proto} and {@code -Host} kept or else set, this tier appended to {@code Via}.
+     */
+    private ByteBuf trustedRequestHead(UpstreamLink to) {
       ByteBuf out = requestLine();
+      String forwardedFor = null;
+      String forwardedChain = null;
+      String via = null;
+      boolean hasProto = false;
+      boolean hasHost = false;
       for (int i = 0; i < head.count; i++) {
         byte kind = head.kinds[i];
+        if (kind == Http1Head.X_FORWARDED_FOR) {
+          forwardedFor = joined(forwardedFor, head.value(i));
+          continue;
+        }
+        if (kind == Http1Head.FORWARDED) {
+          forwardedChain = joined(forwardedChain, head.value(i));
+          continue;
+        }
+        if (kind == Http1Head.VIA) {
+          via = joined(via, head.value(i));
+          continue;
+        }
+        hasProto |= kind == Http1Head.X_FORWARDED_PROTO;
+        hasHost |= kind == Http1Head.X_FORWARDED_HOST;
         if (kind == Http1Head.HOST
             || kind == Http1Head.REQUEST_ID
             || kind == Http1Head.TRACEPARENT
             || head.hopByHop(i)
-            || kind >= Http1Head.X_FORWARDED_FOR && edits.edited(head, i)
             || kind == Http1Head.OTHER && route.requestEdits().removes(head, i)) {
           continue;
         }
         copyLine(head, i, out);
       }
-      edits.set.forEach((name, value) -> writeField(out, name, value));
+      String peer = client.peer;
+      writeField(
+          out,
+          "x-forwarded-for",
+          forwardedFor == null || forwardedFor.isBlank() ? peer : forwardedFor + ", " + peer);
+      if (!hasProto) {
+        writeField(out, "x-forwarded-proto", "http");
+      }
+      if (!hasHost && head.host != null) {
+        writeField(out, "x-forwarded-host", head.host);
+      }
+      String element = client.forwardedElement(head);
+      writeField(
+          out,
+          "forwarded",
+          forwardedChain == null || forwardedChain.isBlank()
+              ? element
+              : forwardedChain + ", " + element);
+      writeVia(out, via == null ? "" : via);
       return finishRequestHead(out, to);
     }
 
@@ -1475,61 +1524,9 @@ public final class Http1Relay implements DrainableServer {
     }
   }
 
-  /** The forwarding edits of one request, applied while its head is copied. */
-  private static final class RequestEdits implements ForwardedHeaders.Edits {
-    final Http1Head head;
-    final Map<String, String> set = new LinkedHashMap<>(8);
-    final Set<String> removed = new HashSet<>(8);
-
-    RequestEdits(Http1Head head) {
-      this.head = head;
-    }
-
-    List<String> incoming(String name) {
-      List<String> values = new ArrayList<>(1);
-      for (int i = 0; i < head.count; i++) {
-        if (head.nameIs(i, name)) {
-          values.add(head.value(i));
-        }
-      }
-      return values;
-    }
-
-    @Override
-    public List<String> getAll(String name) {
-      String key = name.toLowerCase(Locale.ROOT);
-      if (set.containsKey(key)) {
-        return List.of(set.get(key));
-      }
-      return removed.contains(key) ? List.of() : incoming(name);
-    }
-
-    @Override
-    public void set(String name, String value) {
-      set.put(name.toLowerCase(Locale.ROOT), value);
-    }
-
-    @Override
-    public void remove(String name) {
-      String key = name.toLowerCase(Locale.ROOT);
-      set.remove(key);
-      removed.add(key);
-    }
-
-    /** Whether the client's field at {@code index} was replaced or removed. */
-    boolean edited(Http1Head head, int index) {
-      for (String name : set.keySet()) {
-        if (head.nameIs(index, name)) {
-          return true;
-        }
-      }
-      for (String name : removed) {
-        if (head.nameIs(index, name)) {
-          return true;
-        }
-      }
-      return false;
-    }
+  /** {@code so far}, then {@code value}, as the values of repeated fields join. */
+  private static String joined(String soFar, String value) {
+    return soFar == null ? value : soFar + ", " + value;
   }
 
   /**
