@@ -15,18 +15,9 @@ public final class RateLimitKeys {
 
   private RateLimitKeys() {}
 
-  public static String of(
-      RateLimitKey key,
-      String clientAddress,
-      Optional<Identity> identity,
-      String routeId,
-      MultiMap headers) {
-    return of(key, () -> clientAddress, identity, routeId, headers);
-  }
-
   /**
-   * The same, with the client address worked out only if the key has it (it takes parsing the
-   * forwarding headers, and most keys of authenticated routes are the subject).
+   * The key's value for a request; {@code clientAddress} is worked out only if the key has it (it
+   * takes parsing the forwarding headers, and most keys of authenticated routes are the subject).
    */
   public static String of(
       RateLimitKey key,

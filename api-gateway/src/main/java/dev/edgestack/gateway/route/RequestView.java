@@ -30,15 +30,6 @@ public record RequestView(
         MultiMap.caseInsensitiveMultiMap());
   }
 
-  public static RequestView of(HttpServerRequest request) {
-    Optional<String> host =
-        request.authority() == null
-            ? Optional.empty()
-            : Optional.of(request.authority().host().toLowerCase(Locale.ROOT));
-    return new RequestView(
-        request.method(), request.path(), host, request.headers(), query(request.query()));
-  }
-
   /**
    * {@code request} with the host its client asked for: behind a trusted proxy (edge-lb rewrites
    * {@code Host} to reach a gateway) the one in {@code X-Forwarded-Host}.

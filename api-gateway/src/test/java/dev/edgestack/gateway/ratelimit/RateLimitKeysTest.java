@@ -45,6 +45,6 @@ class RateLimitKeysTest {
   }
 
   private String key(RateLimitKey key, MultiMap headers) {
-    return RateLimitKeys.of(key, "203.0.113.7", alice, "rates", headers);
+    return RateLimitKeys.of(key, () -> "203.0.113.7", alice, "rates", headers);
   }
 }

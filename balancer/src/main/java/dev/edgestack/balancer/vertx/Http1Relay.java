@@ -50,7 +50,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,19 +126,6 @@ public final class Http1Relay implements DrainableServer {
           fieldLine(ForwardedHeaders.VIA, forwarded.via("", "1.1")),
           fieldLine(ForwardedHeaders.VIA, forwarded.via("", "1.0"))
         };
-  }
-
-  /**
-   * Listens on {@code host:port} on the instance's event loops; every request goes to the pool
-   * {@code router} picks for its path (404 when none).
-   */
-  public static Future<Http1Relay> start(
-      EdgeContext context,
-      String host,
-      int port,
-      ListenerConfig limits,
-      Function<String, Optional<UpstreamPool>> router) {
-    return start(context, host, port, limits, RelayGate.byPath(router));
   }
 
   /**
@@ -476,33 +462,32 @@ public final class Http1Relay implements DrainableServer {
       process();
     }
 
-    // The forwarding fields of the last request, as sent for a peer that is not trusted: the
-    // peer is fixed, and the host seldom changes.
+    // This hop's Forwarded element and, for a peer that is not trusted, its forwarding fields as
+    // sent: both depend only on the peer, which is fixed, and the host, which seldom changes.
     private String forwardingHost;
-    private byte[] forwardingFields;
-    private String forwardedElementHost;
     private String forwardedElement;
+    private byte[] untrustedFields;
 
     /** {@link ForwardedHeaders#untrustedFields} for {@code head}, as header lines. */
     byte[] untrustedForwardingFields(Http1Head head) {
-      if (forwardingFields == null || !java.util.Objects.equals(forwardingHost, head.host)) {
-        ForwardedHeaders.Seen seen = seen(head);
+      String element = forwardedElement(head);
+      if (untrustedFields == null) {
         StringBuilder lines = new StringBuilder(192);
         forwarded.untrustedFields(
-            seen,
-            ForwardedHeaders.forwardedElement(seen),
+            seen(head),
+            element,
             (name, value) -> lines.append(name).append(": ").append(value).append("\r\n"));
-        forwardingHost = head.host;
-        forwardingFields = lines.toString().getBytes(StandardCharsets.ISO_8859_1);
+        untrustedFields = lines.toString().getBytes(StandardCharsets.ISO_8859_1);
       }
-      return forwardingFields;
+      return untrustedFields;
     }
 
     /** This hop's {@code Forwarded} element, kept while the client sends the same Host. */
     String forwardedElement(Http1Head head) {
-      if (forwardedElement == null || !java.util.Objects.equals(forwardedElementHost, head.host)) {
+      if (forwardedElement == null || !java.util.Objects.equals(forwardingHost, head.host)) {
         forwardedElement = ForwardedHeaders.forwardedElement(seen(head));
-        forwardedElementHost = head.host;
+        forwardingHost = head.host;
+        untrustedFields = null;
       }
       return forwardedElement;
     }
@@ -1346,9 +1331,8 @@ public final class Http1Relay implements DrainableServer {
 
     /**
      * {@link #requestHead} for a trusted proxy (the tier in front: edge-lb for a gateway, a gateway
-     * for internal-lb), as {@link ForwardedHeaders#applyToRequest} extends such a peer's fields:
-     * this peer appended to {@code X-Forwarded-For} and {@code Forwarded}, {@code
-     * X-Forwarded-Proto} and {@code -Host} kept or else set, this tier appended to {@code Via}.
+     * for internal-lb): the peer's forwarding values are gathered while the head is copied, then
+     * extended by {@link ForwardedHeaders#trustedFields}, and this tier appended to {@code Via}.
      */
     private ByteBuf trustedRequestHead(UpstreamLink to) {
       ByteBuf out = requestLine();
@@ -1382,24 +1366,14 @@ public final class Http1Relay implements DrainableServer {
         }
         copyLine(head, i, out);
       }
-      String peer = client.peer;
-      writeField(
-          out,
-          "x-forwarded-for",
-          forwardedFor == null || forwardedFor.isBlank() ? peer : forwardedFor + ", " + peer);
-      if (!hasProto) {
-        writeField(out, "x-forwarded-proto", "http");
-      }
-      if (!hasHost && head.host != null) {
-        writeField(out, "x-forwarded-host", head.host);
-      }
-      String element = client.forwardedElement(head);
-      writeField(
-          out,
-          "forwarded",
-          forwardedChain == null || forwardedChain.isBlank()
-              ? element
-              : forwardedChain + ", " + element);
+      forwarded.trustedFields(
+          client.seen(head),
+          client.forwardedElement(head),
+          forwardedFor,
+          forwardedChain,
+          hasProto,
+          hasHost,
+          (name, value) -> writeField(out, name, value));
       writeVia(out, via == null ? "" : via);
       return finishRequestHead(out, to);
     }

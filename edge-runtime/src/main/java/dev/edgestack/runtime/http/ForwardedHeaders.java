@@ -129,17 +129,14 @@ public final class ForwardedHeaders {
   public void applyToRequest(Seen seen, Function<String, List<String>> incoming, Edits outgoing) {
     String peer = seen.peer();
     if (trusted.trusts(peer)) {
-      String chain = String.join(", ", incoming.apply(X_FORWARDED_FOR));
-      outgoing.set(X_FORWARDED_FOR, chain.isBlank() ? peer : chain + ", " + peer);
-      if (outgoing.getAll(X_FORWARDED_PROTO).isEmpty()) {
-        outgoing.set(X_FORWARDED_PROTO, seen.scheme());
-      }
-      if (outgoing.getAll(X_FORWARDED_HOST).isEmpty() && seen.authority() != null) {
-        outgoing.set(X_FORWARDED_HOST, seen.authority());
-      }
-      String forwarded = String.join(", ", incoming.apply(FORWARDED));
-      String element = forwardedElement(seen);
-      outgoing.set(FORWARDED, forwarded.isBlank() ? element : forwarded + ", " + element);
+      trustedFields(
+          seen,
+          forwardedElement(seen),
+          String.join(", ", incoming.apply(X_FORWARDED_FOR)),
+          String.join(", ", incoming.apply(FORWARDED)),
+          !outgoing.getAll(X_FORWARDED_PROTO).isEmpty(),
+          !outgoing.getAll(X_FORWARDED_HOST).isEmpty(),
+          outgoing::set);
     } else {
       CLIENT_FORWARDING.forEach(outgoing::remove);
       untrustedFields(seen, forwardedElement(seen), outgoing::set);
@@ -160,6 +157,38 @@ public final class ForwardedHeaders {
       field.accept(X_FORWARDED_HOST, seen.authority());
     }
     field.accept(FORWARDED, forwardedElement);
+  }
+
+  /**
+   * The forwarding fields of a request from a trusted proxy, each to replace the fields of that
+   * name the peer sent (other than {@code X-Forwarded-Proto} and {@code -Host}, which are kept when
+   * sent): {@code forwardedFor} and {@code forwardedChain} are the peer's own {@code
+   * X-Forwarded-For} and {@code Forwarded} values joined (null or blank when none), extended with
+   * the peer and {@code forwardedElement}; proto and host only when the peer sent none.
+   */
+  public void trustedFields(
+      Seen seen,
+      String forwardedElement,
+      String forwardedFor,
+      String forwardedChain,
+      boolean sentProto,
+      boolean sentHost,
+      BiConsumer<String, String> field) {
+    String peer = seen.peer();
+    field.accept(
+        X_FORWARDED_FOR,
+        forwardedFor == null || forwardedFor.isBlank() ? peer : forwardedFor + ", " + peer);
+    if (!sentProto) {
+      field.accept(X_FORWARDED_PROTO, seen.scheme());
+    }
+    if (!sentHost && seen.authority() != null) {
+      field.accept(X_FORWARDED_HOST, seen.authority());
+    }
+    field.accept(
+        FORWARDED,
+        forwardedChain == null || forwardedChain.isBlank()
+            ? forwardedElement
+            : forwardedChain + ", " + forwardedElement);
   }
 
   /** Whether forwarding headers from {@code peer} are kept and extended rather than replaced. */
