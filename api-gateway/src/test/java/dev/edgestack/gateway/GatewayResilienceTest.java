@@ -113,6 +113,14 @@ class GatewayResilienceTest {
           compose:
             - {part: slow, upstream: svc, path: /slow/4000, required: false, timeout: 9s}
             - {part: a, upstream: svc, path: /status/404}
+        - id: required-fails-before-later
+          path: /api/required-before-later
+          auth: none
+          timeout: 10s
+          compose:
+            - {part: slow, upstream: svc, path: /slow/700, required: false}
+            - {part: later, upstream: svc, path: /echo/later, required: false, after: [slow]}
+            - {part: a, upstream: svc, path: /status/404}
         - id: deadline
           path: /api/deadline
           auth: none
@@ -296,6 +304,25 @@ class GatewayResilienceTest {
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void aPartWhoseTurnComesAfterARequiredPartFailedIsNeverCalled() {
+    HttpResponse<String> response = Http.get(base + "/api/required-before-later");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    // "later" waits for "slow" (700 ms), by which time the answer has gone out.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                metric(
+                        "edge_gateway_compose_parts_total{",
+                        "outcome=\"skipped\"",
+                        "part=\"later\"",
+                        "route=\"required-fails-before-later\"")
+                    >= 1);
+    assertThat(upstream.calls("/echo/later")).isZero();
   }
 
   @Test

@@ -99,13 +99,19 @@ public final class Composer {
     // Each call names its own endpoint; the access log names the composition.
     exchange.upstream("compose:" + String.join("+", pools(target)));
     // A failed required part decides the answer: it goes out at once, without waiting for the
-    // other parts, which run on to their own deadlines and are then dropped.
+    // other parts. Those already called run on to their own deadlines and are then dropped; those
+    // not yet started are never called.
     Promise<Void> answered = Promise.promise();
     for (ComposePart part : target.parts()) {
       List<Future<PartOutcome>> waitsFor = new ArrayList<>();
       part.after().forEach(name -> waitsFor.add(promises.get(name).future()));
       Future.all(waitsFor)
-          .compose(ignored -> start(call, part, promises))
+          .compose(
+              ignored ->
+                  answered.future().isComplete()
+                      ? Future.succeededFuture(
+                          CompositionRules.notNeeded(part.name(), answered.future().cause()))
+                      : start(call, part, promises))
           .onComplete(
               done -> {
                 PartOutcome outcome =

@@ -96,6 +96,17 @@ public final class CompositionRules {
             "Part " + part + " was not called: {" + reference + "} is not a value in the answer"));
   }
 
+  /**
+   * A part not called because a required part had already failed the whole answer with {@code
+   * answer}; it keeps that failure's kind.
+   */
+  public static PartOutcome notNeeded(String part, Throwable answer) {
+    FailureKind kind =
+        answer instanceof EdgeFailure failure ? failure.kind() : FailureKind.BAD_UPSTREAM_RESPONSE;
+    return new PartOutcome.Skipped(
+        EdgeFailure.of(kind, "Part " + part + " was not called: a required part had failed"));
+  }
+
   /** A part not called because the route's deadline passed before it could start. */
   public static PartOutcome tooLate(String part) {
     return new PartOutcome.Skipped(
