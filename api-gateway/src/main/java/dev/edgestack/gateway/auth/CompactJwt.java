@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * A compact JWS read strictly before any signature is checked: exactly three non-empty base64url
  * segments without padding or stray characters, a header and payload that are UTF-8 JSON objects, a
  * header that names an algorithm other than {@code none}, fetches no key from elsewhere ({@code
- * jku}, {@code x5u}, {@code jwk}, {@code x5c}) and marks no extension critical. The library
- * verifies the signature afterwards; these checks close what lenient parsers let through.
+ * jku}, {@code x5u}, {@code jwk}, {@code x5c}) and marks no extension critical, and an ECDSA
+ * signature of the size JWS gives it (not DER). The library verifies the signature afterwards;
+ * these checks close what lenient parsers let through.
  */
 record CompactJwt(JsonObject header, JsonObject payload, String algorithm) {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
@@ -51,6 +52,11 @@ record CompactJwt(JsonObject header, JsonObject payload, String algorithm) {
     if (algorithm.trim().toLowerCase(Locale.ROOT).equals("none")) {
       throw new Rejected("algorithm not allowed");
     }
+    int ecdsaLength = ecdsaSignatureLength(algorithm);
+    if (ecdsaLength > 0 && parts[2].length() != ecdsaLength) {
+      // The library would also take a DER signature, a second valid spelling of the same token.
+      throw new Rejected("invalid signature");
+    }
     for (String name : header.fieldNames()) {
       if (KEY_REFERENCES.contains(name)) {
         throw new Rejected("key references in the header are not accepted");
@@ -65,6 +71,21 @@ record CompactJwt(JsonObject header, JsonObject payload, String algorithm) {
       throw new Rejected("malformed token");
     }
     return new CompactJwt(header, payload, algorithm);
+  }
+
+  /**
+   * The base64url length of an ECDSA signature as JWS writes it (RFC 7518 3.4: r and s as
+   * fixed-size big-endian integers, concatenated), or 0 for other algorithms.
+   */
+  private static int ecdsaSignatureLength(String algorithm) {
+    int bytes =
+        switch (algorithm) {
+          case "ES256" -> 64;
+          case "ES384" -> 96;
+          case "ES512" -> 132;
+          default -> 0;
+        };
+    return (bytes * 4 + 2) / 3;
   }
 
   String keyId() {

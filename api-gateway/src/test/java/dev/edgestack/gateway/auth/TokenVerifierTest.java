@@ -139,6 +139,9 @@ class TokenVerifierTest {
         .contains("error_description=\"algorithm does not match the key\"");
     assertThat(challenge(verifier, ec.signAs("EdDSA", claims)))
         .contains("error_description=\"algorithm does not match the key\"");
+    // RFC 7518 3.4: r || s only. Accepting DER too would give one token several valid spellings.
+    assertThat(challenge(verifier, ec.signDer(claims)))
+        .contains("error_description=\"invalid signature\"");
   }
 
   @Test

@@ -72,6 +72,18 @@ public final class CurveKey {
 
   /** The same, but claiming {@code headerAlgorithm} in the header whatever the key is. */
   public String signAs(String headerAlgorithm, JsonObject claims) {
+    return signAs(headerAlgorithm, claims, true);
+  }
+
+  /**
+   * An ES256 token whose signature is DER-encoded, as a JDK {@code SHA256withECDSA} signer writes
+   * it, instead of the r || s that JWS requires.
+   */
+  public String signDer(JsonObject claims) {
+    return signAs(algorithm, claims, false);
+  }
+
+  private String signAs(String headerAlgorithm, JsonObject claims, boolean jwsEncoding) {
     JsonObject header =
         new JsonObject().put("alg", headerAlgorithm).put("typ", "JWT").put("kid", keyId);
     String input =
@@ -82,7 +94,9 @@ public final class CurveKey {
       // JWS wants ECDSA signatures as r || s, not DER: the P1363 format is exactly that.
       Signature signature =
           Signature.getInstance(
-              algorithm.equals("ES256") ? "SHA256withECDSAinP1363Format" : "Ed25519");
+              !algorithm.equals("ES256")
+                  ? "Ed25519"
+                  : jwsEncoding ? "SHA256withECDSAinP1363Format" : "SHA256withECDSA");
       signature.initSign(pair.getPrivate());
       signature.update(input.getBytes(StandardCharsets.US_ASCII));
       return input + "." + URL.encodeToString(signature.sign());
