@@ -42,9 +42,11 @@ if [[ -z "${EDGE_INSTANCE:-}" ]]; then
   export EDGE_INSTANCE
 fi
 
-# The same Hazelcast flags as the launcher (stack/.../JavaCommand.java); heap sizing comes from
-# JAVA_OPTS (a percentage of the container's memory limit), not from -Xmx.
+# The same flags as the launcher (stack/.../JavaCommand.java): Netty's pinned-memory count off,
+# then Hazelcast's; heap sizing comes from JAVA_OPTS (a percentage of the container's memory
+# limit), not from -Xmx.
 hazelcast_flags=(
+  -Dio.netty.trackPinnedMemory=false
   -Dhazelcast.phone.home.enabled=false
   -Dhazelcast.logging.type=slf4j
   --add-modules java.se

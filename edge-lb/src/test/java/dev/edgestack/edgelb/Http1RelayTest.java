@@ -70,6 +70,7 @@ class Http1RelayTest {
                   body ->
                       request.response().setChunked(true).putHeader("X-Kind", "echo").end(body));
       case "/silent" -> {}
+      case "/reset" -> request.connection().close();
       case "/die" -> {
         request.response().putHeader("content-length", "100").write("0123456789");
         vertx.setTimer(50, id -> request.connection().close());
@@ -243,6 +244,49 @@ class Http1RelayTest {
     assertThat(seen.get(0).get("traceparent"))
         .startsWith("00-0af7651916cd43dd8448eb211c80319c-")
         .doesNotContain("b7ad6b7169203331");
+  }
+
+  @Test
+  void aFailedRequestLeavesNothingToTheNextOnItsConnection() throws Exception {
+    // The connection's next request reuses the failed one's object: its id, trace, attempts,
+    // deadline and link must all be its own.
+    RunningInstance edge =
+        edge(
+            "127.0.0.1:" + backend.actualPort(),
+            "  timeouts: {connect: 1s, request: 300ms}\n  retry: {attempts: 1}");
+    try (Socket socket = connect(edge)) {
+      // Pipelined: the second request is read while the first one's failure is answered.
+      send(
+          socket,
+          "GET /reset HTTP/1.1\r\nHost: x\r\nX-Request-Id: failing-id\r\n"
+              + "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n\r\n"
+              + "GET /after-reset HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket))
+          .startsWith("HTTP/1.1 502 ")
+          .contains("X-Request-Id: failing-id\r\n");
+      assertThat(readResponse(socket))
+          .startsWith("HTTP/1.1 200 ")
+          .endsWith("/after-reset n=0")
+          .doesNotContain("failing-id");
+      send(socket, "GET /silent HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 504 ");
+      long start = System.nanoTime();
+      send(socket, "GET /after-silence HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ").endsWith("/after-silence n=0");
+      assertThat(System.nanoTime() - start)
+          .as("not held to the previous request's deadline")
+          .isLessThan(TimeUnit.SECONDS.toNanos(2));
+    }
+    assertThat(seen).hasSize(4);
+    assertThat(seen.get(0).get("X-Request-Id")).isEqualTo("failing-id");
+    for (MultiMap after : List.of(seen.get(1), seen.get(3))) {
+      assertThat(after.get("X-Request-Id")).matches("[0-9a-f]{32}");
+      assertThat(after.get("traceparent"))
+          .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+          .doesNotContain("0af7651916cd43dd8448eb211c80319c");
+    }
+    assertThat(seen.get(1).get("X-Request-Id")).isNotEqualTo(seen.get(3).get("X-Request-Id"));
+    assertThat(seen.get(1).get("traceparent")).isNotEqualTo(seen.get(3).get("traceparent"));
   }
 
   @Test

@@ -254,6 +254,11 @@ public final class Http1Relay implements DrainableServer {
     private int scanFrom;
     private Phase phase = Phase.HEAD;
     private Request request;
+    // The object the next request reuses: the last one, once nothing can reach it any more (see
+    // Request.reusable), so that a kept-alive connection makes no Request per request.
+    private Request spare;
+    // Filled by each admission of this connection's requests, one at a time.
+    final UpstreamPool.Admission admission = new UpstreamPool.Admission();
     private LoopState loop;
     // When the connection times out while waiting for a head: idle (no byte yet) or too slow.
     private long headDeadline = Long.MAX_VALUE;
@@ -407,8 +412,11 @@ public final class Http1Relay implements DrainableServer {
         reject(413, "declared body larger than the limit");
         return false;
       }
-      request = new Request(this, head);
-      phase = request.hasBody ? Phase.BODY : Phase.WAIT;
+      Request next = spare != null && spare.reusable() ? spare : new Request(this);
+      spare = next;
+      request = next;
+      next.reset(head);
+      phase = next.hasBody ? Phase.BODY : Phase.WAIT;
       request.begin();
       return true;
     }
@@ -549,22 +557,31 @@ public final class Http1Relay implements DrainableServer {
     CLOSED
   }
 
-  /** One request's way through a pool, from its head to the end of its response. */
+  /**
+   * One request's way through a pool, from its head to the end of its response. A client connection
+   * reuses one for its next request once this one is {@link #finished} and no callback of it is
+   * outstanding ({@link #reusable}); {@link #reset} sets every field for the next one. The gate
+   * must not keep it beyond the request, as it must not keep the head, which the connection reuses
+   * as well.
+   */
   private final class Request implements RelayRequest {
     final ClientConnection client;
-    final Http1Head head;
-    final String path;
+    Http1Head head;
+    String path;
     // The id: the client's as it came, or a new one as two numbers; text only when needed.
-    final byte[] incomingId;
-    final long idHigh;
-    final long idLow;
+    byte[] incomingId;
+    long idHigh;
+    long idLow;
     private String requestId;
-    final TraceContext trace;
-    final long startNanos = System.nanoTime();
-    final boolean hasBody;
-    final boolean keepAlive;
-    final ChunkedFraming chunkedBody;
-    final ServerMetrics.ByMethod served;
+    final TraceContext trace = TraceContext.reusable();
+    long startNanos;
+    boolean hasBody;
+    boolean keepAlive;
+    ChunkedFraming chunkedBody;
+    ServerMetrics.ByMethod served;
+    // Callbacks registered and not yet run (a decision, a queue wait, a connect): while any is,
+    // this object must not serve another request, which the callback would take for its own.
+    int outstanding;
     long bodyRemaining;
     boolean bodyDone;
     List<ByteBuf> pendingBody;
@@ -599,9 +616,47 @@ public final class Http1Relay implements DrainableServer {
     Endpoint upstream;
     FailureKind failure;
 
-    Request(ClientConnection client, Http1Head head) {
+    Request(ClientConnection client) {
       this.client = client;
+      this.finished = true;
+    }
+
+    /** Whether nothing can reach this request any more, so that the next may reuse it. */
+    boolean reusable() {
+      return finished && outstanding == 0;
+    }
+
+    /** Makes this the request whose head {@code head} holds: every field as for a new one. */
+    void reset(Http1Head head) {
       this.head = head;
+      this.startNanos = System.nanoTime();
+      this.requestId = null;
+      this.outstanding = 0;
+      this.pendingBody = null;
+      this.pendingBytes = 0;
+      this.lastBodyRead = 0;
+      this.lastResponseRead = 0;
+      this.route = null;
+      this.pool = null;
+      this.hash = 0;
+      this.deadline = 0;
+      this.firstTried = null;
+      this.tried = null;
+      this.decisions = null;
+      this.attempts = 0;
+      this.budgetedRetries = 0;
+      this.lastFailure = null;
+      this.attempted = null;
+      this.attemptStart = 0;
+      this.attemptOpen = false;
+      this.endpoint = null;
+      this.link = null;
+      this.responseStarted = false;
+      this.finished = false;
+      this.status = 0;
+      this.bytesSent = 0;
+      this.upstream = null;
+      this.failure = null;
       int query = head.target.indexOf('?');
       this.path = query < 0 ? head.target : head.target.substring(0, query);
       int incoming = -1;
@@ -629,11 +684,11 @@ public final class Http1Relay implements DrainableServer {
         this.idHigh = random.nextLong();
         this.idLow = random.nextLong();
       }
-      this.trace =
-          traceparent < 0
-              ? TraceContext.childOf((String) null)
-              : TraceContext.childOf(
-                  head.bytes, head.valueStart[traceparent], head.valueEnd[traceparent]);
+      if (traceparent < 0) {
+        trace.resetChildOf(null, 0, 0);
+      } else {
+        trace.resetChildOf(head.bytes, head.valueStart[traceparent], head.valueEnd[traceparent]);
+      }
       this.hasBody = head.chunked || head.contentLength > 0;
       this.keepAlive = head.persistent();
       this.chunkedBody = head.chunked ? new ChunkedFraming(limits.maxBodyBytes()) : null;
@@ -689,12 +744,18 @@ public final class Http1Relay implements DrainableServer {
       }
       // Decided elsewhere (a key fetch, the rate-limit store): go on on this connection's loop.
       EventLoop loop = client.ctx.channel().eventLoop();
+      outstanding++;
       decided.onComplete(
           done -> {
             if (loop.inEventLoop()) {
+              outstanding--;
               routed(done);
             } else {
-              loop.execute(() -> routed(done));
+              loop.execute(
+                  () -> {
+                    outstanding--;
+                    routed(done);
+                  });
             }
           });
     }
@@ -947,7 +1008,7 @@ public final class Http1Relay implements DrainableServer {
                     "Pool " + pool.name() + ": the request deadline passed before an answer"));
         return;
       }
-      UpstreamPool.Admission admission = pool.admit(tried(), hash, decisions);
+      UpstreamPool.Admission admission = pool.admit(tried(), hash, decisions, client.admission);
       if (admission.endpoint() == null) {
         if (admission.sawFull()) {
           waitForRoom(TimeUnit.NANOSECONDS.toMillis(remainingNanos));
@@ -980,12 +1041,14 @@ public final class Http1Relay implements DrainableServer {
     private void waitForRoom(long remainingMillis) {
       long queued = System.nanoTime();
       EventLoop loop = client.ctx.channel().eventLoop();
+      outstanding++;
       pool.queue()
           .await(Math.max(1, remainingMillis))
           .onComplete(
               woken ->
                   loop.execute(
                       () -> {
+                        outstanding--;
                         pool.meters()
                             .queueWait()
                             .record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
@@ -1006,6 +1069,7 @@ public final class Http1Relay implements DrainableServer {
 
     private void connect(Endpoint target, long remainingNanos) {
       UpstreamLink fresh = new UpstreamLink(target);
+      outstanding++;
       long timeout =
           Math.max(
               1,
@@ -1023,6 +1087,7 @@ public final class Http1Relay implements DrainableServer {
           .addListener(
               (ChannelFutureListener)
                   future -> {
+                    outstanding--;
                     if (future.isSuccess()) {
                       if (finished) {
                         // The client left or the deadline passed while connecting: keep the

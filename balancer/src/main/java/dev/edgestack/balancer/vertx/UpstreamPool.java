@@ -505,14 +505,18 @@ public final class UpstreamPool {
 
   private Admission admit(Flight flight) {
     return admit(
-        flight.tried, flight.hash, config.debugHeader().isPresent() ? flight.decisions() : null);
+        flight.tried,
+        flight.hash,
+        config.debugHeader().isPresent() ? flight.decisions() : null,
+        new Admission());
   }
 
   /**
    * The strategy's pick among endpoints outside {@code tried} that has room for one more request,
-   * counted in flight; {@code decisions}, when given, collects why each candidate was chosen.
+   * counted in flight; {@code decisions}, when given, collects why each candidate was chosen. The
+   * answer is written to {@code into}, which the caller may reuse from one call to the next.
    */
-  Admission admit(Set<Endpoint> tried, long hash, List<String> decisions) {
+  Admission admit(Set<Endpoint> tried, long hash, List<String> decisions, Admission into) {
     int limit = config.limits().maxRequestsPerEndpoint();
     Set<Endpoint> skip = tried;
     boolean copied = false;
@@ -526,11 +530,10 @@ public final class UpstreamPool {
       } else {
         endpoint = pool.pick(skip, hash);
       }
-      if (endpoint == null) {
-        return new Admission(null, sawFull);
-      }
-      if (endpoint.tryStart(limit)) {
-        return new Admission(endpoint, sawFull);
+      if (endpoint == null || endpoint.tryStart(limit)) {
+        into.endpoint = endpoint;
+        into.sawFull = sawFull;
+        return into;
       }
       sawFull = true;
       if (!copied) {
@@ -551,7 +554,7 @@ public final class UpstreamPool {
    * for one more, counted in flight until {@link #releaseConnection}; null when none has room.
    */
   Endpoint admitConnection(Set<Endpoint> tried, long hash) {
-    return admit(tried, hash, null).endpoint;
+    return admit(tried, hash, null, new Admission()).endpoint;
   }
 
   void releaseConnection(Endpoint endpoint) {
@@ -629,7 +632,23 @@ public final class UpstreamPool {
     Future<T> run(HttpClientRequest out, Attempt attempt);
   }
 
-  record Admission(Endpoint endpoint, boolean sawFull) {}
+  /**
+   * What {@link #admit} found: the endpoint counted in flight (null when none had room), and
+   * whether one was passed over for being full. Mutable so that a relay's client connection keeps
+   * one instead of making one per attempt; used on one thread at a time.
+   */
+  static final class Admission {
+    private Endpoint endpoint;
+    private boolean sawFull;
+
+    Endpoint endpoint() {
+      return endpoint;
+    }
+
+    boolean sawFull() {
+      return sawFull;
+    }
+  }
 
   // What the byte-level HTTP/1.1 relay (Http1Relay) shares with forward(): the same admission,
   // queue, outcomes, budget and meters, so both listeners balance, limit and report alike.

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * A W3C Trace Context span: the trace id is kept from a valid incoming {@code traceparent}, each
  * tier adds its own span id, so the upstream sees this tier as the parent.
+ *
+ * <p>Immutable as {@link #childOf} makes it; a relay that serves one request at a time per
+ * connection may instead keep one per connection and {@link #resetChildOf reset} it per request.
  */
 public final class TraceContext {
   // version(2)-trace id(32)-parent id(16)-flags(2), lower-case hex, as W3C Trace Context says.
@@ -16,27 +19,29 @@ public final class TraceContext {
 
   // The ids as numbers: a relay writes them as hex straight into the head it sends, and makes
   // the texts below only when something reads them (with the access log off, nothing does).
-  private final long traceHigh;
-  private final long traceLow;
-  private final long span;
-  private final byte flagsHigh;
-  private final byte flagsLow;
+  private long traceHigh;
+  private long traceLow;
+  private long span;
+  private byte flagsHigh;
+  private byte flagsLow;
   private String traceparent;
   private String traceId;
   private String spanId;
 
-  private TraceContext(long traceHigh, long traceLow, byte flagsHigh, byte flagsLow) {
-    this.traceHigh = traceHigh;
-    this.traceLow = traceLow;
-    this.span = Ids.nonZero();
-    this.flagsHigh = flagsHigh;
-    this.flagsLow = flagsLow;
+  private TraceContext() {}
+
+  /**
+   * A context to be {@link #resetChildOf reset} for each request: the root span of a new trace
+   * until then.
+   */
+  public static TraceContext reusable() {
+    return new TraceContext().root();
   }
 
   /** A new span under {@code traceparent} when it is valid, else the root span of a new trace. */
   public static TraceContext childOf(String traceparent) {
     if (traceparent == null) {
-      return root();
+      return new TraceContext().root();
     }
     // A character beyond Latin-1 becomes '?', which no valid value contains.
     byte[] bytes = traceparent.getBytes(StandardCharsets.ISO_8859_1);
@@ -48,6 +53,18 @@ public final class TraceContext {
    * head, read in place.
    */
   public static TraceContext childOf(byte[] bytes, int from, int to) {
+    return new TraceContext().resetChildOf(bytes, from, to);
+  }
+
+  /**
+   * Makes this the context {@link #childOf(byte[], int, int)} would make (a root span when {@code
+   * bytes} is null), forgetting the previous one: for a holder of a {@link #reusable()} context
+   * that nothing reads once its request is over.
+   */
+  public TraceContext resetChildOf(byte[] bytes, int from, int to) {
+    if (bytes == null) {
+      return root();
+    }
     // As String.trim: whatever is at most a space goes at both ends.
     while (from < to && (bytes[from] & 0xff) <= ' ') {
       from++;
@@ -58,15 +75,27 @@ public final class TraceContext {
     if (!isValid(bytes, from, to)) {
       return root();
     }
-    return new TraceContext(
+    return set(
         hexValue(bytes, from + TRACE_ID),
         hexValue(bytes, from + TRACE_ID + 16),
         bytes[from + FLAGS],
         bytes[from + FLAGS + 1]);
   }
 
-  private static TraceContext root() {
-    return new TraceContext(Ids.nonZero(), Ids.nonZero(), (byte) '0', (byte) '1');
+  private TraceContext root() {
+    return set(Ids.nonZero(), Ids.nonZero(), (byte) '0', (byte) '1');
+  }
+
+  private TraceContext set(long traceHigh, long traceLow, byte flagsHigh, byte flagsLow) {
+    this.traceHigh = traceHigh;
+    this.traceLow = traceLow;
+    this.span = Ids.nonZero();
+    this.flagsHigh = flagsHigh;
+    this.flagsLow = flagsLow;
+    this.traceparent = null;
+    this.traceId = null;
+    this.spanId = null;
+    return this;
   }
 
   /** The value of 16 lower-case hex digits at {@code from} (already checked). */

@@ -48,6 +48,33 @@ class TraceContextTest {
   }
 
   @Test
+  void aResetContextForgetsThePreviousRequestsIdsAndTexts() {
+    TraceContext reused = TraceContext.reusable();
+    byte[] head = ("x" + VALID.replace("-01", "-00") + "y").getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(reused.resetChildOf(head, 1, head.length - 1)).isSameAs(reused);
+    String firstParent = reused.traceparent();
+    String firstSpan = reused.spanId();
+    assertThat(reused.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(firstParent).endsWith("-00");
+
+    reused.resetChildOf(null, 0, 0);
+    assertThat(reused.traceId())
+        .matches("[0-9a-f]{32}")
+        .isNotEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(reused.spanId()).isNotEqualTo(firstSpan);
+    assertThat(reused.traceparent())
+        .isEqualTo("00-" + reused.traceId() + "-" + reused.spanId() + "-01");
+    ByteBuf wire = Unpooled.buffer();
+    reused.writeTraceparent(wire);
+    assertThat(wire.toString(StandardCharsets.ISO_8859_1)).isEqualTo(reused.traceparent());
+
+    byte[] invalid = "00-zz".getBytes(StandardCharsets.ISO_8859_1);
+    String rootTrace = reused.traceId();
+    reused.resetChildOf(invalid, 0, invalid.length);
+    assertThat(reused.traceId()).matches("[0-9a-f]{32}").isNotEqualTo(rootTrace);
+  }
+
+  @Test
   void keepsTheFlagsAndTrimsTheIncomingValue() {
     TraceContext child =
         TraceContext.childOf(" 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00 ");

@@ -1,0 +1,134 @@
+package dev.edgestack.edgelb;
+
+import static dev.edgestack.runtime.testing.RawHttp.readResponse;
+import static dev.edgestack.runtime.testing.RawHttp.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgestack.balancer.PoolConfig;
+import dev.edgestack.balancer.vertx.ProxyServer;
+import dev.edgestack.balancer.vertx.RelayRoute;
+import dev.edgestack.balancer.vertx.UpstreamPool;
+import dev.edgestack.runtime.config.ConfigLoader;
+import dev.edgestack.runtime.process.EdgeProcess;
+import dev.edgestack.runtime.process.RunningInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay reuses a connection's request object for its next request: a gate decision that arrives
+ * after its request was answered must reach that request, never the next one.
+ */
+class RelayLateDecisionTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final List<String> backendSaw = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Promise<RelayRoute>> undecided = new AtomicReference<>();
+  private final AtomicReference<UpstreamPool> pool = new AtomicReference<>();
+  private final CompletableFuture<Integer> lateCompletion = new CompletableFuture<>();
+  private final CompletableFuture<Void> slowArrived = new CompletableFuture<>();
+  private HttpServer backend;
+  private RunningInstance edge;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request -> {
+                  backendSaw.add(request.path());
+                  if (request.path().equals("/slow")) {
+                    slowArrived.complete(null);
+                    vertx.setTimer(300, id -> request.response().end("slow done"));
+                  } else {
+                    request.response().end("at " + request.path());
+                  }
+                })
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
+    String yaml =
+        """
+        instance: {name: late-test}
+        server: {port: 0, engine: relay, idleTimeout: 300ms}
+        shutdown: {drainDelay: 0s, timeout: 5s}
+        admin: {port: 0}
+        pool:
+          name: backends
+          endpoints: "127.0.0.1:%d"
+          healthCheck: {enabled: false}
+        """
+            .formatted(backend.actualPort());
+    var config = ConfigLoader.withVariables(Map.of()).parse("late.yaml", yaml);
+    edge =
+        EdgeProcess.start(
+                "edge-lb",
+                config,
+                context -> {
+                  pool.set(
+                      UpstreamPool.create(
+                          context, PoolConfig.from(context.config().object("pool"), "late.yaml")));
+                  return ProxyServer.startRelay(
+                      context,
+                      request -> {
+                        if (request.path().equals("/late")) {
+                          Promise<RelayRoute> decision = Promise.promise();
+                          undecided.set(decision);
+                          return decision.future();
+                        }
+                        return Future.succeededFuture(RelayRoute.to(pool.get()));
+                      },
+                      request -> request.response().setStatusCode(421).end());
+                })
+            .await(20, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      if (edge != null) {
+        edge.close().await(20, TimeUnit.SECONDS);
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aDecisionThatComesAfterItsRequestWasAnsweredNeverReachesTheNextRequest() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.httpPort())) {
+      socket.setSoTimeout(5000);
+      send(socket, "GET /late HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket))
+          .as("no decision within the idle timeout")
+          .startsWith("HTTP/1.1 503 ");
+
+      send(socket, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+      slowArrived.get(5, TimeUnit.SECONDS);
+      // The first request's decision arrives now, while the next one waits for its answer.
+      undecided
+          .get()
+          .complete(
+              RelayRoute.to(pool.get())
+                  .withCompletion((status, failure, nanos) -> lateCompletion.complete(status)));
+      assertThat(lateCompletion.get(5, TimeUnit.SECONDS))
+          .as("the late decision is told its request's answer")
+          .isEqualTo(503);
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ").endsWith("slow done");
+
+      send(socket, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ").endsWith("at /after");
+    }
+    assertThat(backendSaw).containsExactly("/slow", "/after");
+  }
+}
