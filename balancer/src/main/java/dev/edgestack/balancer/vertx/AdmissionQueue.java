@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The bounded queue of requests waiting for room on an endpoint that reached its concurrency limit.
@@ -37,6 +38,8 @@ final class AdmissionQueue {
   // The size of waiters, written under its lock, so that the release of every request need not
   // take the lock when nobody waits (almost always).
   private volatile int waiting;
+  // Every release, waiter or not: a wait begun after one it did not see goes on at once.
+  private final LongAdder releases = new LongAdder();
 
   AdmissionQueue(Vertx vertx, LimitsConfig limits) {
     this.vertx = vertx;
@@ -49,8 +52,18 @@ final class AdmissionQueue {
     }
   }
 
-  /** Completes when there may be room again; fails with a {@link RejectedException}. */
-  Future<Void> await(long timeoutMillis) {
+  /**
+   * How many requests of the pool have finished so far; read before the pick that found no room.
+   */
+  long releases() {
+    return releases.sum();
+  }
+
+  /**
+   * Completes when there may be room again, at once when a request finished since {@code
+   * releasesSeen} was read; fails with a {@link RejectedException}.
+   */
+  Future<Void> await(long timeoutMillis, long releasesSeen) {
     Context context = vertx.getOrCreateContext();
     Promise<Void> promise = Promise.promise();
     Waiter waiter = new Waiter(context, promise);
@@ -60,6 +73,19 @@ final class AdmissionQueue {
       }
       waiters.addLast(waiter);
       waiting = waiters.size();
+    }
+    if (releases.sum() != releasesSeen) {
+      // That release saw no waiter, so it woke nobody.
+      boolean removed;
+      synchronized (waiters) {
+        removed = waiters.remove(waiter);
+        waiting = waiters.size();
+      }
+      if (removed) {
+        // Later, not on this stack: the caller picks again, and may come back here.
+        context.runOnContext(ignored -> promise.tryComplete());
+        return promise.future();
+      }
     }
     long wait = Math.max(1, Math.min(timeoutMillis, limits.queueTimeout().toMillis()));
     waiter.timer =
@@ -81,6 +107,7 @@ final class AdmissionQueue {
 
   /** A request finished: the longest waiter may try again. */
   void wakeOne() {
+    releases.increment();
     if (waiting == 0) {
       return;
     }

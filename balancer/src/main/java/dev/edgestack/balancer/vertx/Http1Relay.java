@@ -1011,7 +1011,7 @@ public final class Http1Relay implements DrainableServer {
       UpstreamPool.Admission admission = pool.admit(tried(), hash, decisions, client.admission);
       if (admission.endpoint() == null) {
         if (admission.sawFull()) {
-          waitForRoom(TimeUnit.NANOSECONDS.toMillis(remainingNanos));
+          waitForRoom(TimeUnit.NANOSECONDS.toMillis(remainingNanos), admission.releasesSeen());
           return;
         }
         fail(lastFailure != null ? lastFailure : pool.noHealthyEndpoint());
@@ -1038,12 +1038,12 @@ public final class Http1Relay implements DrainableServer {
       connect(endpoint, remainingNanos);
     }
 
-    private void waitForRoom(long remainingMillis) {
+    private void waitForRoom(long remainingMillis, long releasesSeen) {
       long queued = System.nanoTime();
       EventLoop loop = client.ctx.channel().eventLoop();
       outstanding++;
       pool.queue()
-          .await(Math.max(1, remainingMillis))
+          .await(Math.max(1, remainingMillis), releasesSeen)
           .onComplete(
               woken ->
                   loop.execute(

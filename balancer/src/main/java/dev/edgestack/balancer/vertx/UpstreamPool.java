@@ -372,7 +372,7 @@ public final class UpstreamPool {
       if (admission.sawFull) {
         long queued = System.nanoTime();
         return queue
-            .await(remainingMillis)
+            .await(remainingMillis, admission.releasesSeen)
             .transform(
                 woken -> {
                   meters.queueWait().record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
@@ -517,6 +517,19 @@ public final class UpstreamPool {
    * answer is written to {@code into}, which the caller may reuse from one call to the next.
    */
   Admission admit(Set<Endpoint> tried, long hash, List<String> decisions, Admission into) {
+    pickWithRoom(tried, hash, decisions, into);
+    if (into.endpoint == null && into.sawFull) {
+      // A slot freed after the pick but before the caller waits would wake nobody: count the
+      // releases from here and pick once more; the queue lets a wait begun after a release go on.
+      into.releasesSeen = queue.releases();
+      pickWithRoom(tried, hash, decisions, into);
+      into.sawFull = true;
+    }
+    return into;
+  }
+
+  private void pickWithRoom(
+      Set<Endpoint> tried, long hash, List<String> decisions, Admission into) {
     int limit = config.limits().maxRequestsPerEndpoint();
     Set<Endpoint> skip = tried;
     boolean copied = false;
@@ -533,7 +546,7 @@ public final class UpstreamPool {
       if (endpoint == null || endpoint.tryStart(limit)) {
         into.endpoint = endpoint;
         into.sawFull = sawFull;
-        return into;
+        return;
       }
       sawFull = true;
       if (!copied) {
@@ -633,13 +646,15 @@ public final class UpstreamPool {
   }
 
   /**
-   * What {@link #admit} found: the endpoint counted in flight (null when none had room), and
-   * whether one was passed over for being full. Mutable so that a relay's client connection keeps
-   * one instead of making one per attempt; used on one thread at a time.
+   * What {@link #admit} found: the endpoint counted in flight (null when none had room), whether
+   * one was passed over for being full, and then the queue's release count before the last pick,
+   * for {@link AdmissionQueue#await}. Mutable so that a relay's client connection keeps one instead
+   * of making one per attempt; used on one thread at a time.
    */
   static final class Admission {
     private Endpoint endpoint;
     private boolean sawFull;
+    private long releasesSeen;
 
     Endpoint endpoint() {
       return endpoint;
@@ -647,6 +662,10 @@ public final class UpstreamPool {
 
     boolean sawFull() {
       return sawFull;
+    }
+
+    long releasesSeen() {
+      return releasesSeen;
     }
   }
 
