@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The store calls of one key of an {@code exact} policy: at most {@code maxInFlight} in flight per
@@ -13,12 +14,20 @@ import java.util.List;
  * round trip per batch instead of one per request and its owner's partition thread runs one step
  * per batch. More than one call in flight lets a batch gather while another is out, so that a
  * remote owner's round trip does not idle the key; the owner still decides every step atomically.
+ *
+ * <p>A call started on an event loop is sent at the end of the loop's current pass, with every
+ * request of the key that arrives in that pass: the requests of several connections that one read
+ * of the loop's ready sockets delivers, or that the answer of the previous call lets in, go in one
+ * call instead of one each. Each uncoalesced call costs two thread hand-offs (event loop to the
+ * owner's partition thread and back), which is most of what an {@code exact} decision costs.
  */
 final class CoalescedCalls {
   private final int maxBatch;
   private final int maxInFlight;
   private int inFlight;
   private List<Waiter> waiting = new ArrayList<>();
+  // The batch of the current event-loop pass: it holds a call slot and is sent at the pass's end.
+  private List<Waiter> gathering;
 
   CoalescedCalls(int maxBatch, int maxInFlight) {
     if (maxInFlight < 1) {
@@ -32,7 +41,11 @@ final class CoalescedCalls {
   static final class Waiter {
     final long sinceNanos = System.nanoTime();
     private final Promise<PolicyDecision> promise = Promise.promise();
-    private final Context context = Vertx.currentContext();
+    private final Context context;
+
+    Waiter(Vertx vertx) {
+      this.context = CallerContext.of(vertx);
+    }
 
     io.vertx.core.Future<PolicyDecision> future() {
       return promise.future();
@@ -47,14 +60,47 @@ final class CoalescedCalls {
     }
   }
 
-  /** True when {@code waiter} should call the store now; else it waits for the next batch. */
-  synchronized boolean startOrWait(Waiter waiter) {
-    if (inFlight >= maxInFlight) {
-      waiting.add(waiter);
-      return false;
+  /**
+   * Has {@code send} call the store for {@code waiter}: at the end of this event-loop pass with the
+   * key's other requests of the pass, at once off an event loop, or, when every call is out, with
+   * the next batch once one is back ({@link #next()}).
+   */
+  void enter(Waiter waiter, Consumer<List<Waiter>> send) {
+    Context context = waiter.context;
+    boolean gather = context != null && context.isEventLoopContext();
+    List<Waiter> batch;
+    synchronized (this) {
+      if (gathering != null && gathering.size() < maxBatch) {
+        gathering.add(waiter);
+        return;
+      }
+      if (inFlight >= maxInFlight) {
+        waiting.add(waiter);
+        return;
+      }
+      inFlight++;
+      if (!gather) {
+        batch = List.of(waiter);
+      } else {
+        // A full batch of this pass keeps its call; the rest of the pass gathers in this one.
+        batch = new ArrayList<>();
+        batch.add(waiter);
+        gathering = batch;
+      }
     }
-    inFlight++;
-    return true;
+    if (gather) {
+      // A task queued from the loop runs after the I/O events of the pass: no wake-up, no timer.
+      context.runOnContext(ignored -> send.accept(endGathering(batch)));
+    } else {
+      send.accept(batch);
+    }
+  }
+
+  private synchronized List<Waiter> endGathering(List<Waiter> batch) {
+    if (gathering == batch) {
+      gathering = null;
+    }
+    return batch;
   }
 
   /** The next batch to send when a call ended (oldest first), or empty when nobody waits. */

@@ -85,7 +85,9 @@ final class HazelcastRateLimitStore implements RateLimitStore {
     }
     try {
       IMap<String, Serializable> map = map(instance.get(), policy);
-      return onContext(map.submitToKey(key, processor), vertx.getOrCreateContext());
+      Context caller = CallerContext.of(vertx);
+      return onContext(
+          map.submitToKey(key, processor), caller != null ? caller : vertx.getOrCreateContext());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -191,10 +191,8 @@ final class PolicyLimiter {
     // The breaker is asked once per call in send: asking takes the half-open probe.
     CoalescedCalls keyCalls =
         calls.computeIfAbsent(key, k -> new CoalescedCalls(MAX_BATCH, callsInFlight));
-    CoalescedCalls.Waiter waiter = new CoalescedCalls.Waiter();
-    if (keyCalls.startOrWait(waiter)) {
-      send(key, keyCalls, List.of(waiter));
-    }
+    CoalescedCalls.Waiter waiter = new CoalescedCalls.Waiter(vertx);
+    keyCalls.enter(waiter, batch -> send(key, keyCalls, batch));
     return waiter.future();
   }
 

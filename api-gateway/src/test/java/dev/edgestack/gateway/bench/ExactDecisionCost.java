@@ -41,10 +41,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * java "${JAVA_OPTS[@]}" -cp api-gateway/target/test-classes:api-gateway/target/classes:$(cat /tmp/cp.txt) \
  *     dev.edgestack.gateway.bench.ExactDecisionCost [seconds=10] [concurrency=8] [members=1] [key=hot]
  * </pre>
+ *
+ * <p>With {@code -Dbare=true} the decisions start on an event loop without a Vert.x context, as in
+ * the relay (the gateway's default engine), instead of on a context.
  */
 public final class ExactDecisionCost {
   private static final AtomicLong UNDECIDED = new AtomicLong();
   private static int depth;
+  private static java.util.concurrent.Executor loopExecutor;
 
   private ExactDecisionCost() {}
 
@@ -123,10 +127,15 @@ public final class ExactDecisionCost {
     AtomicLong done = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(concurrency);
+    // -Dbare=true: from an event loop without a Vert.x context, as the relay's handlers run.
     Context context = vertx.getOrCreateContext();
+    loopExecutor =
+        Boolean.getBoolean("bare")
+            ? ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup().next()
+            : task -> context.runOnContext(ignored -> task.run());
     List<String> policies = List.of(policy);
     for (int i = 0; i < concurrency; i++) {
-      context.runOnContext(ignored -> loop(limiter, policies, key, done, stop, finished));
+      loopExecutor.execute(() -> loop(limiter, policies, key, done, stop, finished));
     }
     TimeUnit.SECONDS.sleep(seconds);
     stop.set(true);
@@ -145,8 +154,7 @@ public final class ExactDecisionCost {
     if (depth > 0) {
       // Called back from within a decision (one decided at once, breaker open): go on from the
       // event loop, not deeper in this stack.
-      Vertx.currentContext()
-          .runOnContext(ignored -> loop(limiter, policies, key, done, stop, finished));
+      loopExecutor.execute(() -> loop(limiter, policies, key, done, stop, finished));
       return;
     }
     depth++;

@@ -8,14 +8,18 @@ import dev.edgestack.gateway.config.StoreFailurePolicy;
 import dev.edgestack.runtime.failure.EdgeFailure;
 import dev.edgestack.runtime.failure.FailureKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +103,100 @@ class CoalescedExactTest {
   }
 
   @Test
+  void requestsOfAKeyInOneEventLoopPassGoInOneCall() throws Exception {
+    Gated store = new Gated(new InMemoryStore());
+    RateLimiter limiter =
+        limiter(store, patient(RateLimitConfig.of("p", 5, Duration.ofMinutes(1))), 2);
+
+    // As when one pass of an event loop reads seven requests from its ready connections.
+    List<Future<List<RateLimitStatus>>> answers = new CopyOnWriteArrayList<>();
+    AtomicInteger sentDuringThePass = new AtomicInteger(-1);
+    vertx.runOnContext(
+        pass -> {
+          for (int i = 0; i < 7; i++) {
+            answers.add(limiter.admit(List.of("p"), key -> "10.0.0.1"));
+          }
+          sentDuringThePass.set(store.calls.size());
+        });
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !store.calls.isEmpty());
+    assertThat(sentDuringThePass).as("nothing sent before the pass ends").hasValue(0);
+    assertThat(store.calls)
+        .as("one call for the pass, not one per free call slot")
+        .containsExactly(7);
+
+    // The next pass finds the call out and a slot free: it gathers again.
+    vertx.runOnContext(
+        pass -> {
+          answers.add(limiter.admit(List.of("p"), key -> "10.0.0.1"));
+          answers.add(limiter.admit(List.of("p"), key -> "10.0.0.1"));
+        });
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> store.calls.size() == 2);
+    assertThat(store.calls).containsExactly(7, 2);
+    store.release();
+    store.release();
+
+    List<Boolean> admitted = new ArrayList<>();
+    for (Future<List<RateLimitStatus>> answer : answers) {
+      admitted.add(await(answer).succeeded());
+    }
+    assertThat(admitted)
+        .as("each decided as if alone, in the order of arrival; exactly the limit")
+        .containsExactly(true, true, true, true, true, false, false, false, false);
+    assertThat(counter("edge_ratelimit_coalesced")).isEqualTo(6 + 1);
+  }
+
+  @Test
+  void onABareEventLoopAPassGoesInOneCallAndIsAnsweredOnThatLoop() throws Exception {
+    Gated store = new Gated(new InMemoryStore());
+    RateLimiter limiter =
+        limiter(store, patient(RateLimitConfig.of("p", 5, Duration.ofMinutes(1))), 2);
+
+    // The relay's handlers run on Vert.x's event loops without a Vert.x context.
+    EventLoop loop = ((VertxInternal) vertx).nettyEventLoopGroup().next();
+    List<Future<List<RateLimitStatus>>> answers = new CopyOnWriteArrayList<>();
+    List<Boolean> answeredOnTheLoop = new CopyOnWriteArrayList<>();
+    loop.execute(
+        () -> {
+          for (int i = 0; i < 3; i++) {
+            Future<List<RateLimitStatus>> answer = limiter.admit(List.of("p"), key -> "10.0.0.1");
+            answer.onComplete(done -> answeredOnTheLoop.add(loop.inEventLoop()));
+            answers.add(answer);
+          }
+        });
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !store.calls.isEmpty());
+    assertThat(store.calls).containsExactly(3);
+    store.release();
+
+    for (Future<List<RateLimitStatus>> answer : answers) {
+      assertThat(await(answer).succeeded()).isTrue();
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answeredOnTheLoop.size() == 3);
+    assertThat(answeredOnTheLoop).containsOnly(true);
+  }
+
+  @Test
+  void aPassWithMoreRequestsThanABatchSendsTheRestInTheNextFreeCall() throws Exception {
+    Gated store = new Gated(new InMemoryStore());
+    RateLimiter limiter =
+        limiter(store, patient(RateLimitConfig.of("p", 1_000, Duration.ofMinutes(1))), 2);
+
+    List<Future<List<RateLimitStatus>>> answers = new CopyOnWriteArrayList<>();
+    vertx.runOnContext(
+        pass -> {
+          for (int i = 0; i < 300; i++) {
+            answers.add(limiter.admit(List.of("p"), key -> "10.0.0.1"));
+          }
+        });
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> store.calls.size() == 2);
+    assertThat(store.calls).as("batches of at most 256").containsExactly(256, 44);
+    store.release();
+    store.release();
+    for (Future<List<RateLimitStatus>> answer : answers) {
+      assertThat(await(answer).succeeded()).isTrue();
+    }
+  }
+
+  @Test
   void callsAnsweredOutOfOrderStillAdmitExactlyTheLimit() throws Exception {
     Gated store = new Gated(new InMemoryStore());
     RateLimiter limiter = limiter(store, RateLimitConfig.of("p", 5, Duration.ofMinutes(1)), 3);
@@ -159,6 +257,11 @@ class CoalescedExactTest {
     assertThat(Duration.ofNanos(System.nanoTime() - started))
         .as("the waiters were not given a second full timeout")
         .isLessThan(Duration.ofMillis(1800));
+  }
+
+  /** A store timeout that a held call on a loaded machine cannot reach. */
+  private static RateLimitConfig patient(RateLimitConfig policy) {
+    return policy.withStore(Duration.ofSeconds(30), policy.storeBreaker(), policy.onStoreFailure());
   }
 
   private RateLimiter limiter(RateLimitStore store, RateLimitConfig policy, int callsInFlight) {
