@@ -6,8 +6,9 @@ import java.util.Locale;
 
 /**
  * {@link AdmissionBenchmark}'s steps timed in CPU time rather than wall time, which a machine
- * shared with other builds distorts much less: the calling thread's, and the whole process's. Arguments are the limiters to run, {@code off} and/or {@code leased}. Run with {@code java -cp <test classpath>
- * dev.edgestack.gateway.AdmissionCpuTime ...}.
+ * shared with other builds distorts much less: the calling thread's, and the whole process's.
+ * Arguments are the limiters to run, {@code off} and/or {@code leased}. Run with {@code java -cp
+ * <test classpath> dev.edgestack.gateway.AdmissionCpuTime ...}.
  */
 public final class AdmissionCpuTime {
   private static final int BATCH = 500_000;
