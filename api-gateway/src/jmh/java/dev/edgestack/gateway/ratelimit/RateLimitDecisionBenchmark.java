@@ -10,13 +10,10 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import java.io.Serializable;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -128,54 +125,5 @@ public class RateLimitDecisionBenchmark {
         .toCompletionStage()
         .toCompletableFuture()
         .get(5, TimeUnit.SECONDS);
-  }
-
-  /** Runs each step at once on the calling thread, as the owner would. */
-  private static final class ImmediateStore implements RateLimitStore {
-    private final Map<String, Serializable> states = new HashMap<>();
-
-    @Override
-    public Future<LimitStep> acquire(
-        String policy, String key, LimitAlgorithm algorithm, long nowMicros, TokenRequest request) {
-      return Future.succeededFuture(
-          LimitStep.fromWire(
-              LimitProcessor.acquire(algorithm, nowMicros, request).process(entry(key))));
-    }
-
-    @Override
-    public Future<Void> refund(
-        String policy,
-        String key,
-        LimitAlgorithm algorithm,
-        long nowMicros,
-        long tokens,
-        long takenAtMicros) {
-      LimitProcessor.refund(algorithm, nowMicros, tokens, takenAtMicros).process(entry(key));
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public int liveMembers() {
-      return 1;
-    }
-
-    private Map.Entry<String, Serializable> entry(String key) {
-      return new Map.Entry<>() {
-        @Override
-        public String getKey() {
-          return key;
-        }
-
-        @Override
-        public Serializable getValue() {
-          return states.get(key);
-        }
-
-        @Override
-        public Serializable setValue(Serializable value) {
-          return states.put(key, value);
-        }
-      };
-    }
   }
 }

@@ -64,8 +64,12 @@ public final class Authenticator {
       return Future.failedFuture(
           EdgeFailure.of(FailureKind.INTERNAL, "Route " + route.id() + " has no verifier"));
     }
-    List<String> keyValues = apiKeys.map(keys -> headers.getAll(keys.header())).orElse(List.of());
-    apiKeys.ifPresent(keys -> headers.remove(keys.header()));
+    List<String> keyValues = List.of();
+    if (apiKeys.isPresent()) {
+      String keyHeader = apiKeys.get().header();
+      keyValues = headers.getAll(keyHeader);
+      headers.remove(keyHeader);
+    }
     BearerCredentials bearer = BearerCredentials.from(headers);
     List<String> queryTokens =
         mayHaveQueryToken(rawQuery) ? queryParameter(rawQuery, QUERY_TOKEN) : List.of();
@@ -120,8 +124,15 @@ public final class Authenticator {
               Identity.JWT,
               Outcome.INVALID,
               unauthenticated("Malformed bearer token", Optional.of("malformed token")));
-      case PRESENT -> verified(route, verifier.get().verify(credentials.token().orElseThrow()));
+      case PRESENT -> present(route, credentials.token().orElseThrow());
     };
+  }
+
+  private Future<Optional<Identity>> present(RouteConfig route, String token) {
+    TrustedIssuers issuers = verifier.get();
+    TokenCache.Verified cached = issuers.cached(token);
+    // A cached token: the answer made when it was verified, no further futures or optionals.
+    return cached != null ? cached.authenticated() : verified(route, issuers.verify(token));
   }
 
   private Future<Optional<Identity>> verified(RouteConfig route, Future<Identity> verification) {

@@ -1,6 +1,8 @@
 package dev.edgestack.gateway.auth;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +16,29 @@ record BearerCredentials(Kind kind, Optional<String> token) {
   // RFC 6750's b64token, 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
   private static final boolean[] SCHEME_CHARS = asciiTable("!#$%&'*+.^_`|~-");
   private static final boolean[] TOKEN_CHARS = asciiTable("-._~+/");
+  // The last header this thread read into a token, and the reading: a client sends the same header
+  // on each request of its connection, and comparing it costs less than checking every character
+  // again, copying the token out and hashing it for the cache (the reading's token String keeps
+  // its hash). Reading is a function of the value alone, so serving the last reading changes
+  // nothing.
+  private static final CharSequence AUTHORIZATION = HttpHeaders.createOptimized("Authorization");
+  private static final BearerCredentials MISSING_TOKEN =
+      new BearerCredentials(Kind.MISSING, Optional.empty());
+  private static final BearerCredentials DUPLICATE_HEADER =
+      new BearerCredentials(Kind.DUPLICATE, Optional.empty());
+  private static final FastThreadLocal<LastRead> LAST_READ =
+      new FastThreadLocal<>() {
+        @Override
+        protected LastRead initialValue() {
+          return new LastRead();
+        }
+      };
+
+  /** One thread's last header that held a token, and that token. */
+  private static final class LastRead {
+    private String header;
+    private BearerCredentials credentials;
+  }
 
   /** The outcomes of reading the header. */
   enum Kind {
@@ -33,15 +58,28 @@ record BearerCredentials(Kind kind, Optional<String> token) {
   }
 
   static BearerCredentials from(MultiMap headers) {
-    String first = headers.get("Authorization");
+    String first = headers.get(AUTHORIZATION);
     if (first == null) {
-      return new BearerCredentials(Kind.MISSING, Optional.empty());
+      return MISSING_TOKEN;
     }
-    List<String> values = headers.getAll("Authorization");
+    List<String> values = headers.getAll(AUTHORIZATION);
     if (values.size() > 1) {
-      return new BearerCredentials(Kind.DUPLICATE, Optional.empty());
+      return DUPLICATE_HEADER;
     }
-    String value = first.trim();
+    LastRead last = LAST_READ.get();
+    if (first.equals(last.header)) {
+      return last.credentials;
+    }
+    BearerCredentials read = read(first);
+    if (read.kind == Kind.PRESENT) {
+      last.header = first;
+      last.credentials = read;
+    }
+    return read;
+  }
+
+  private static BearerCredentials read(String header) {
+    String value = header.trim();
     int schemeEnd = 0;
     while (schemeEnd < value.length() && isSchemeChar(value.charAt(schemeEnd))) {
       schemeEnd++;

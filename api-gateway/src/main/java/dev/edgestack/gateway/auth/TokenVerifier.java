@@ -54,11 +54,16 @@ public final class TokenVerifier {
     return config.realm();
   }
 
+  /** What a request that presents {@code token} is answered, if it is cached; else null. */
+  TokenCache.Verified cached(String token) {
+    return cache.get(token);
+  }
+
   /** The caller's identity, or a failure: 401 with a Bearer challenge, or 503 without keys. */
   public Future<Identity> verify(String token) {
-    Optional<Identity> cached = cache.get(token);
-    if (cached.isPresent()) {
-      return Future.succeededFuture(cached.get());
+    TokenCache.Verified cached = cache.get(token);
+    if (cached != null) {
+      return cached.verified();
     }
     CompactJwt jwt;
     try {
@@ -148,8 +153,7 @@ public final class TokenVerifier {
           }
           try {
             Identity identity = identity(result.result().attributes().getJsonObject("accessToken"));
-            cache.put(token, identity);
-            return Future.succeededFuture(identity);
+            return cache.put(token, identity).verified();
           } catch (IllegalArgumentException | ClassCastException e) {
             return rejected(e.getMessage() == null ? "invalid claims" : e.getMessage());
           }

@@ -14,6 +14,7 @@ import java.util.Map;
  */
 public final class TrustedIssuers {
   private final Map<String, TokenVerifier> verifiers;
+  private final TokenVerifier[] verifierList;
   private final int maxTokenBytes;
   private final String realm;
 
@@ -28,8 +29,23 @@ public final class TrustedIssuers {
       max = Math.max(max, verifier.maxTokenBytes());
     }
     this.verifiers = Map.copyOf(byIssuer);
+    this.verifierList = byIssuer.values().toArray(TokenVerifier[]::new);
     this.maxTokenBytes = max;
     this.realm = verifiers.get(0).realm();
+  }
+
+  /**
+   * What a request that presents {@code token} is answered, if an issuer's verifier has it cached;
+   * else null. Only the verifier of the token's issuer can have cached it.
+   */
+  TokenCache.Verified cached(String token) {
+    for (TokenVerifier verifier : verifierList) {
+      TokenCache.Verified cached = verifier.cached(token);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    return null;
   }
 
   /** The caller's identity, or a failure: 401 with a Bearer challenge, or 503 without keys. */

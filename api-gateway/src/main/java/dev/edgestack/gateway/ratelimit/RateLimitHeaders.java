@@ -81,6 +81,16 @@ public final class RateLimitHeaders {
     fields(statuses, headers::set);
   }
 
+  /**
+   * Hands each field of an admitted response to {@code field} (name, value), in the order policy,
+   * limit, legacy: for a writer that is no {@link MultiMap}, such as the relay's field edits, which
+   * need no map built and read back per request.
+   */
+  public static void forEachField(
+      List<RateLimitStatus> statuses, BiConsumer<CharSequence, CharSequence> field) {
+    fields(statuses, field);
+  }
+
   /** The 429 failure for {@code rejected}, carrying the fields of every policy evaluated. */
   static EdgeFailure rejected(RateLimitStatus rejected, List<RateLimitStatus> statuses) {
     EdgeFailure[] failure = {

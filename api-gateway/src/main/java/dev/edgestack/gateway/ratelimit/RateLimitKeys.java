@@ -2,6 +2,7 @@ package dev.edgestack.gateway.ratelimit;
 
 import dev.edgestack.gateway.auth.Identity;
 import dev.edgestack.gateway.config.RateLimitKey;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.MultiMap;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -12,6 +13,24 @@ import java.util.function.Supplier;
  */
 public final class RateLimitKeys {
   private static final int MAX_HEADER = 256;
+  // Each thread's last value of a key made of the identity and the route only: a cached token
+  // brings the same Identity instance on each of its requests, so the value is not built again, and
+  // the same String, whose hash the limiter's maps need, is not hashed again.
+  private static final FastThreadLocal<LastValue> LAST_VALUE =
+      new FastThreadLocal<>() {
+        @Override
+        protected LastValue initialValue() {
+          return new LastValue();
+        }
+      };
+
+  /** One thread's last key value that depended on nothing but the identity and the route. */
+  private static final class LastValue {
+    private RateLimitKey key;
+    private Identity identity;
+    private String routeId;
+    private String value;
+  }
 
   private RateLimitKeys() {}
 
@@ -31,6 +50,38 @@ public final class RateLimitKeys {
         return clientAddress.get();
       }
     }
+    if (!fromIdentityAndRoute(key) || identity.isEmpty()) {
+      return build(key, clientAddress, identity, routeId, headers);
+    }
+    LastValue last = LAST_VALUE.get();
+    Identity id = identity.get();
+    if (last.key == key && last.identity == id && routeId.equals(last.routeId)) {
+      return last.value;
+    }
+    String value = build(key, clientAddress, identity, routeId, headers);
+    last.key = key;
+    last.identity = id;
+    last.routeId = routeId;
+    last.value = value;
+    return value;
+  }
+
+  private static boolean fromIdentityAndRoute(RateLimitKey key) {
+    for (RateLimitKey.Part part : key.parts()) {
+      if (part.kind() == RateLimitKey.Kind.CLIENT_ADDRESS
+          || part.kind() == RateLimitKey.Kind.HEADER) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String build(
+      RateLimitKey key,
+      Supplier<String> clientAddress,
+      Optional<Identity> identity,
+      String routeId,
+      MultiMap headers) {
     StringBuilder value = new StringBuilder();
     for (RateLimitKey.Part part : key.parts()) {
       String text =

@@ -45,6 +45,24 @@ class BearerCredentialsTest {
   }
 
   @Test
+  void readsEachHeaderByItsOwnValueWhateverWasReadBefore() {
+    MultiMap valid = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer abc.def");
+    MultiMap malformed = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer abc def");
+    MultiMap other = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer xyz");
+
+    assertThat(BearerCredentials.from(valid).token()).contains("abc.def");
+    assertThat(BearerCredentials.from(malformed).kind())
+        .isEqualTo(BearerCredentials.Kind.MALFORMED);
+    assertThat(BearerCredentials.from(other).token()).contains("xyz");
+    // An equal value in another String, as each request brings, reads the same.
+    MultiMap again =
+        MultiMap.caseInsensitiveMultiMap().add("Authorization", new String("Bearer xyz"));
+    assertThat(BearerCredentials.from(again).token()).contains("xyz");
+    MultiMap twice = MultiMap.caseInsensitiveMultiMap().addAll(again).add("Authorization", "x");
+    assertThat(BearerCredentials.from(twice).kind()).isEqualTo(BearerCredentials.Kind.DUPLICATE);
+  }
+
+  @Test
   void keepsTheTokenText() {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "bearer x.y.z=");
 

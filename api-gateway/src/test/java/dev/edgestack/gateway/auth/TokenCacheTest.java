@@ -20,11 +20,11 @@ class TokenCacheTest {
     long exp = clock.instant().getEpochSecond() + 60;
     cache.put("t", identity(exp));
 
-    assertThat(cache.get("t")).isPresent();
+    assertThat(cache.get("t")).isNotNull();
     clock.advance(Duration.ofSeconds(59));
-    assertThat(cache.get("t")).isPresent();
+    assertThat(cache.get("t")).isNotNull();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(cache.get("t")).isEmpty();
+    assertThat(cache.get("t")).isNull();
   }
 
   @Test
@@ -36,7 +36,7 @@ class TokenCacheTest {
     }
 
     assertThat(cache.size()).isLessThanOrEqualTo(100);
-    assertThat(cache.get("t999")).isPresent();
+    assertThat(cache.get("t999")).isNotNull();
   }
 
   @Test
@@ -44,7 +44,32 @@ class TokenCacheTest {
     TokenCache cache = new TokenCache(0, clock);
     cache.put("t", identity(clock.instant().getEpochSecond() + 60));
 
-    assertThat(cache.get("t")).isEmpty();
+    assertThat(cache.get("t")).isNull();
+  }
+
+  @Test
+  void tellsApartTokensThatEndAlike() {
+    TokenCache cache = new TokenCache(10, clock);
+    String tail = "x".repeat(40);
+    cache.put("aaaa." + tail, identity(clock.instant().getEpochSecond() + 60));
+
+    assertThat(cache.get("aaaa." + tail)).isNotNull();
+    assertThat(cache.get("bbbb." + tail)).isNull();
+    assertThat(cache.get("aaa." + tail)).isNull();
+  }
+
+  @Test
+  void handsEveryRequestOfATokenTheSameAnswerUntilItExpires() {
+    TokenCache cache = new TokenCache(10, clock);
+    Identity alice = identity(clock.instant().getEpochSecond() + 60);
+    cache.put("t", alice);
+
+    TokenCache.Verified first = cache.get("t");
+    assertThat(first.authenticated().result()).contains(alice);
+    assertThat(first.verified().result()).isSameAs(alice);
+    assertThat(cache.get(new String("t"))).isSameAs(first);
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(cache.get("t")).isNull();
   }
 
   private static Identity identity(long exp) {

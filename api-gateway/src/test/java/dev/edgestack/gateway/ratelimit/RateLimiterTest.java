@@ -15,6 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,23 @@ class RateLimiterTest {
         .containsEntry("RateLimit", "\"p\";r=0;t=60");
     assertThat(decisions("p", "rejected")).isEqualTo(1);
     assertThat(decisions("p", "admitted")).isEqualTo(2);
+  }
+
+  @Test
+  void eachFieldIsHandedOnAsTheHeadersWouldHoldIt() throws Exception {
+    RateLimiter limiter =
+        limiter(
+            new InMemoryStore(), policy("minute", 5).withLegacyHeaders(true), policy("hour", 50));
+    List<RateLimitStatus> statuses = admit(limiter, "minute", "hour");
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    RateLimitHeaders.apply(statuses, headers);
+
+    List<String> handed = new ArrayList<>();
+    RateLimitHeaders.forEachField(statuses, (name, value) -> handed.add(name + ": " + value));
+
+    List<String> set = new ArrayList<>();
+    headers.forEach(header -> set.add(header.getKey() + ": " + header.getValue()));
+    assertThat(handed).containsExactlyElementsOf(set).hasSize(5);
   }
 
   @Test
