@@ -1,6 +1,7 @@
 package dev.edgestack.balancer.vertx;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -35,7 +36,7 @@ public final class RelayFieldEdits {
 
   /** The removed names, lower case. */
   public List<String> removed() {
-    return removed;
+    return Collections.unmodifiableList(removed);
   }
 
   /** The number of added fields. */
@@ -98,13 +99,20 @@ public final class RelayFieldEdits {
       return this;
     }
 
+    /**
+     * The edits collected so far; the builder starts over empty, so that the edits keep their lists
+     * without a copy (one set of edits is built per forwarded request).
+     */
     public RelayFieldEdits build() {
       if (removed == null && added == null) {
         return NONE;
       }
-      return new RelayFieldEdits(
-          removed == null ? List.of() : List.copyOf(removed),
-          added == null ? List.of() : List.copyOf(added));
+      RelayFieldEdits edits =
+          new RelayFieldEdits(
+              removed == null ? List.of() : removed, added == null ? List.of() : added);
+      removed = null;
+      added = null;
+      return edits;
     }
   }
 }
