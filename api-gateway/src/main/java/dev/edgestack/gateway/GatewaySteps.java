@@ -49,6 +49,11 @@ final class GatewaySteps {
   /** What admission learnt: who the caller is, and where it stands in the route's rate limits. */
   record Admission(Optional<Identity> identity, List<RateLimitStatus> limits) {}
 
+  /** The route table that serves new requests. */
+  RouteTable routes() {
+    return routes;
+  }
+
   /** Serves the next requests with {@code table} (a reload); requests in flight are unaffected. */
   void replaceRoutes(RouteTable table) {
     routes = table;
