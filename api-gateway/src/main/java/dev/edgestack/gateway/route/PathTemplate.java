@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * /api/files/a/b}).
  */
 public final class PathTemplate {
+  // A path without values matches on every request of most routes: one shared answer.
+  private static final Optional<Map<String, String>> NO_VALUES = Optional.of(Map.of());
   private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
   // RFC 3986 pchar without '%': literals are compared with the raw request path.
   private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@-]+");
@@ -134,7 +136,7 @@ public final class PathTemplate {
     }
     if (segments.isEmpty()) {
       // The fixed part must be "/" (or, before a prefix's remainder, nothing).
-      return end <= 1 ? Optional.of(values(remainder, null)) : Optional.empty();
+      return end <= 1 ? values(remainder, null) : Optional.empty();
     }
     String[] variableValues = null;
     int start = 1;
@@ -160,13 +162,13 @@ public final class PathTemplate {
       }
       start = segmentEnd + 1;
     }
-    return Optional.of(values(remainder, variableValues));
+    return values(remainder, variableValues);
   }
 
   /** The remainder (first, when there is one) and the variables' values in path order. */
-  private Map<String, String> values(String remainder, String[] variableValues) {
+  private Optional<Map<String, String>> values(String remainder, String[] variableValues) {
     if (remainder == null && variableValues == null) {
-      return Map.of();
+      return NO_VALUES;
     }
     Map<String, String> values = new LinkedHashMap<>();
     if (remainder != null) {
@@ -179,7 +181,7 @@ public final class PathTemplate {
         }
       }
     }
-    return values;
+    return Optional.of(values);
   }
 
   /**
