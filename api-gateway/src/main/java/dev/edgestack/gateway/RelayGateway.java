@@ -24,7 +24,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -102,7 +101,9 @@ final class RelayGateway implements RelayGate {
             query);
     Future<RouteMatch> matched = steps.match(view);
     Future<RelayRoute> decided =
-        GatewaySteps.then(matched, match -> admit(match, request, query, headers));
+        matched.succeeded()
+            ? admit(matched.result(), request, query, headers)
+            : matched.compose(match -> admit(match, request, query, headers));
     if (!decided.succeeded()) {
       String route = matched.succeeded() ? matched.result().route().id() : RouteMetrics.UNMATCHED;
       decided =
@@ -127,7 +128,14 @@ final class RelayGateway implements RelayGate {
     }
     Future<GatewaySteps.Admission> admitted =
         steps.admit(route, headers, query, request::clientAddress, true);
-    return GatewaySteps.then(admitted, admission -> forward(match, admission, query, headers));
+    if (!admitted.succeeded()) {
+      return admitted.compose(admission -> forward(match, admission, query, headers));
+    }
+    try {
+      return forward(match, admitted.result(), query, headers);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<RelayRoute> forward(
@@ -204,10 +212,11 @@ final class RelayGateway implements RelayGate {
     route.add().forEach(edits::add);
     RelayHeaders fields = new RelayHeaders();
     RateLimitHeaders.apply(limits, fields);
-    for (Map.Entry<String, String> field : fields) {
-      edits.remove(field.getKey());
-      edits.add(field.getKey(), field.getValue());
-    }
+    fields.forEach(
+        (name, value) -> {
+          edits.remove(name);
+          edits.add(name, value);
+        });
     return edits.build();
   }
 }

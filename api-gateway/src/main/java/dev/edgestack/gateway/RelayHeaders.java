@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * A relayed request's header fields as a case-insensitive {@link MultiMap}, so that the steps the
@@ -344,6 +345,21 @@ final class RelayHeaders implements MultiMap {
   public MultiMap copy(boolean mutable) {
     MultiMap copy = MultiMap.caseInsensitiveMultiMap().addAll(this);
     return mutable ? copy : copy.copy(false);
+  }
+
+  /** Each field in order, as {@link #iterator} yields them, without an entry for each. */
+  @Override
+  public void forEach(BiConsumer<String, String> action) {
+    for (int i = 0; i < count; i++) {
+      if (present(i)) {
+        action.accept(name(i), value(i));
+      }
+    }
+    if (added != null) {
+      for (int i = 0; i < added.size(); i += 2) {
+        action.accept(added.get(i), added.get(i + 1));
+      }
+    }
   }
 
   /** The fields in order: those of the head still there, then those added. */

@@ -70,7 +70,7 @@ class RelayGatewayCheckTest {
 
     RelayFieldEdits edits = RelayGateway.responseEdits(route, List.of());
 
-    assertThat(edits.removed()).containsExactly("server", "cache-control");
+    assertThat(edits.removed()).containsExactly("Server", "Cache-Control");
     assertThat(edits.addedCount()).isEqualTo(1);
     assertThat(edits.addedName(0) + ": " + edits.addedValue(0))
         .isEqualTo("Cache-Control: no-store");

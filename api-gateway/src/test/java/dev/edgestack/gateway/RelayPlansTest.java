@@ -48,7 +48,7 @@ class RelayPlansTest {
     assertThat(plans.of(route(table, "plain"))).isSameAs(plain);
     assertThat(plain.fixedTarget()).contains("/v1/plain");
     assertThat(byId.fixedTarget()).isEmpty();
-    assertThat(byId.responseEdits().removed()).containsExactly("cache-control");
+    assertThat(byId.responseEdits().removed()).containsExactly("Cache-Control");
     plain.counted().done(204, null, 1_000);
     assertThat(
             registry

@@ -3,7 +3,6 @@ package dev.edgestack.balancer.vertx;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -34,7 +33,7 @@ public final class RelayFieldEdits {
     return removed.isEmpty() && added.isEmpty();
   }
 
-  /** The removed names, lower case. */
+  /** The removed names, as given (the relay compares them in any case), each once. */
   public List<String> removed() {
     return Collections.unmodifiableList(removed);
   }
@@ -80,10 +79,12 @@ public final class RelayFieldEdits {
       if (removed == null) {
         removed = new ArrayList<>(2);
       }
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!removed.contains(lower)) {
-        removed.add(lower);
+      for (int i = 0; i < removed.size(); i++) {
+        if (removed.get(i).equalsIgnoreCase(name)) {
+          return this;
+        }
       }
+      removed.add(name);
       return this;
     }
 
