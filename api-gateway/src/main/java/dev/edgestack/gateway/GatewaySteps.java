@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  * (a cached token, a local rate-limit decision) goes on at once.
  */
 final class GatewaySteps {
+  // The admission of every request to a public route without rate limits.
+  private static final Future<Admission> ANONYMOUS =
+      Future.succeededFuture(new Admission(Optional.empty(), List.of()));
+
   // Swapped whole by a config reload; a request reads it once, so it keeps the table it began with.
   private volatile RouteTable routes;
   private final Authenticator authenticator;
@@ -127,6 +131,10 @@ final class GatewaySteps {
       MultiMap headers,
       Supplier<String> clientAddress) {
     if (route.rateLimits().isEmpty()) {
+      if (identity.isEmpty()) {
+        route.rules().requestHeaders().apply(headers);
+        return ANONYMOUS;
+      }
       return editHeaders(route, headers, new Admission(identity, List.of()));
     }
     Future<List<RateLimitStatus>> limits =
