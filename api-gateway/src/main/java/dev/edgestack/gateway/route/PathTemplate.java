@@ -33,6 +33,8 @@ public final class PathTemplate {
   private final List<String> segments;
   private final List<Boolean> variableAt;
   private final List<String> variables;
+  // No variables and no remainder: a path matches when it spells the template exactly.
+  private final boolean literal;
 
   private PathTemplate(
       String text, boolean prefix, List<String> segments, List<Boolean> variableAt) {
@@ -47,6 +49,7 @@ public final class PathTemplate {
       }
     }
     this.variables = List.copyOf(names);
+    this.literal = !prefix && names.isEmpty();
   }
 
   /**
@@ -122,6 +125,9 @@ public final class PathTemplate {
   public Optional<Map<String, String>> match(String rawPath) {
     if (rawPath == null || !rawPath.startsWith("/")) {
       return Optional.empty();
+    }
+    if (literal) {
+      return rawPath.equals(text) ? NO_VALUES : Optional.empty();
     }
     // Walks the path in place: every route is tried on every request until one matches, so a
     // path that does not match allocates nothing.
