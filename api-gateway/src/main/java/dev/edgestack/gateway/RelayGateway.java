@@ -164,17 +164,18 @@ final class RelayGateway implements RelayGate {
       return Future.failedFuture(
           EdgeFailure.of(FailureKind.INTERNAL, "Unknown upstream " + upstream));
     }
-    Future<CircuitBreakers.Call> call = forwarder.breakers().admit(upstream);
-    if (call.failed()) {
-      return Future.failedFuture(call.cause());
-    }
-    CircuitBreakers.Call guarded = call.result();
+    // Before the breaker's permit: a field the relay cannot write fails here, holding no permit.
     IdentityHeaders.apply(admission.identity(), headers);
     RelayFieldEdits requestEdits = headers.edits();
     RelayFieldEdits responseEdits =
         admission.limits().isEmpty()
             ? plan.responseEdits()
             : responseEdits(route.rules().responseHeaders(), admission.limits());
+    Future<CircuitBreakers.Call> call = forwarder.breakers().admit(upstream);
+    if (call.failed()) {
+      return Future.failedFuture(call.cause());
+    }
+    CircuitBreakers.Call guarded = call.result();
     boolean unguarded = guarded == CircuitBreakers.Call.UNGUARDED;
     if (fixed && unguarded && plan.untouched() != null && requestEdits == RelayFieldEdits.NONE) {
       return plan.untouched();

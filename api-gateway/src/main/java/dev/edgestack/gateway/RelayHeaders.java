@@ -4,6 +4,7 @@ import dev.edgestack.balancer.vertx.RelayFieldEdits;
 import dev.edgestack.balancer.vertx.RelayRequest;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -329,7 +330,7 @@ final class RelayHeaders implements MultiMap {
   public MultiMap clear() {
     if (count > 0) {
       removed = new boolean[count];
-      java.util.Arrays.fill(removed, true);
+      Arrays.fill(removed, true);
       removedCount = count;
     }
     added = null;

@@ -7,6 +7,7 @@ import dev.edgestack.balancer.vertx.RelayFieldEdits;
 import dev.edgestack.gateway.auth.Identity;
 import dev.edgestack.gateway.auth.IdentityHeaders;
 import dev.edgestack.gateway.config.HeaderEdits;
+import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +139,18 @@ class RelayHeadersTest {
     assertThatThrownBy(() -> headers.set("X-A: b", "c"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(headers.edits()).isSameAs(RelayFieldEdits.NONE);
+  }
+
+  @Test
+  void settingAllReplacesEveryFieldOfTheHead() {
+    RelayHeaders headers = new RelayHeaders(new FakeRelayRequest("Accept", "a", "X-Old", "o"));
+
+    headers.setAll(MultiMap.caseInsensitiveMultiMap().add("X-Only", "1"));
+
+    RelayFieldEdits edits = headers.edits();
+    assertThat(edits.removed()).containsExactly("Accept", "X-Old");
+    assertThat(added(edits)).containsExactly("X-Only=1");
+    assertThat(fields(headers)).containsExactly("X-Only=1");
   }
 
   @Test
