@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  * (a cached token, a local rate-limit decision) goes on at once.
  */
 final class GatewaySteps {
+  // The admission of every request to a public route without rate limits.
+  private static final Future<Admission> ANONYMOUS =
+      Future.succeededFuture(new Admission(Optional.empty(), List.of()));
+
   // Swapped whole by a config reload; a request reads it once, so it keeps the table it began with.
   private volatile RouteTable routes;
   private final Authenticator authenticator;
@@ -48,6 +52,11 @@ final class GatewaySteps {
 
   /** What admission learnt: who the caller is, and where it stands in the route's rate limits. */
   record Admission(Optional<Identity> identity, List<RateLimitStatus> limits) {}
+
+  /** The route table that serves new requests. */
+  RouteTable routes() {
+    return routes;
+  }
 
   /** Serves the next requests with {@code table} (a reload); requests in flight are unaffected. */
   void replaceRoutes(RouteTable table) {
@@ -79,25 +88,41 @@ final class GatewaySteps {
       String rawQuery,
       Supplier<String> clientAddress,
       boolean closeWhenTooLarge) {
-    Future<Void> bodyChecked =
-        route.maxBodyBytes().isEmpty()
-            ? Future.succeededFuture()
-            : BodyLimit.check(headers.getAll("Content-Length"), route.maxBodyBytes().getAsLong());
-    if (closeWhenTooLarge && bodyChecked.failed()) {
-      bodyChecked = closing(bodyChecked.cause());
+    // Each step goes on to the next in place when it is already done (the usual case), and only
+    // a step still under way (a key fetch, the rate-limit store) costs a composition.
+    try {
+      Future<Void> bodyChecked =
+          route.maxBodyBytes().isEmpty()
+              ? Future.succeededFuture()
+              : BodyLimit.check(headers.getAll("Content-Length"), route.maxBodyBytes().getAsLong());
+      if (bodyChecked.succeeded()) {
+        return authenticate(route, headers, rawQuery, clientAddress);
+      }
+      return closeWhenTooLarge && bodyChecked.failed()
+          ? closing(bodyChecked.cause())
+          : bodyChecked.compose(ignored -> authenticate(route, headers, rawQuery, clientAddress));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
-    Future<Optional<Identity>> authenticated =
-        then(bodyChecked, ignored -> authenticator.authenticate(route, headers, rawQuery));
-    Future<Optional<Identity>> authorized =
-        then(authenticated, identity -> authorizer.authorize(route, identity));
-    Future<Admission> admitted =
-        then(authorized, identity -> rateLimit(route, identity, headers, clientAddress));
-    return then(
-        admitted,
-        admission -> {
-          route.rules().requestHeaders().apply(headers);
-          return Future.succeededFuture(admission);
-        });
+  }
+
+  private Future<Admission> authenticate(
+      RouteConfig route, MultiMap headers, String rawQuery, Supplier<String> clientAddress) {
+    Future<Optional<Identity>> authenticated = authenticator.authenticate(route, headers, rawQuery);
+    return authenticated.succeeded()
+        ? authorize(route, authenticated.result(), headers, clientAddress)
+        : authenticated.compose(identity -> authorize(route, identity, headers, clientAddress));
+  }
+
+  private Future<Admission> authorize(
+      RouteConfig route,
+      Optional<Identity> identity,
+      MultiMap headers,
+      Supplier<String> clientAddress) {
+    Future<Optional<Identity>> authorized = authorizer.authorize(route, identity);
+    return authorized.succeeded()
+        ? rateLimit(route, authorized.result(), headers, clientAddress)
+        : authorized.compose(allowed -> rateLimit(route, allowed, headers, clientAddress));
   }
 
   private Future<Admission> rateLimit(
@@ -106,17 +131,30 @@ final class GatewaySteps {
       MultiMap headers,
       Supplier<String> clientAddress) {
     if (route.rateLimits().isEmpty()) {
-      return Future.succeededFuture(new Admission(identity, List.of()));
+      if (identity.isEmpty()) {
+        route.rules().requestHeaders().apply(headers);
+        return ANONYMOUS;
+      }
+      return editHeaders(route, headers, new Admission(identity, List.of()));
     }
     Future<List<RateLimitStatus>> limits =
         rateLimiter.admit(
             route.rateLimits(),
             key -> RateLimitKeys.of(key, clientAddress, identity, route.id(), headers));
-    return then(limits, admitted -> Future.succeededFuture(new Admission(identity, admitted)));
+    return limits.succeeded()
+        ? editHeaders(route, headers, new Admission(identity, limits.result()))
+        : limits.compose(
+            admitted -> editHeaders(route, headers, new Admission(identity, admitted)));
+  }
+
+  private static Future<Admission> editHeaders(
+      RouteConfig route, MultiMap headers, Admission admission) {
+    route.rules().requestHeaders().apply(headers);
+    return Future.succeededFuture(admission);
   }
 
   // Without this, answering would drain the whole oversized body on HTTP/1.1.
-  private static Future<Void> closing(Throwable error) {
+  private static <T> Future<T> closing(Throwable error) {
     if (error instanceof EdgeFailure failure && failure.kind() == FailureKind.PAYLOAD_TOO_LARGE) {
       return Future.failedFuture(failure.withHeader("Connection", "close"));
     }

@@ -24,18 +24,19 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * The gateway's pipeline on the byte-level {@link dev.edgestack.balancer.vertx.Http1Relay} ({@code
  * server.engine: relay}): the same {@link GatewaySteps} as on the Vert.x listener (match the route,
  * strip identity headers, body limit, authenticate, authorize, rate limit, edit the request
- * headers), over the request's head copied once into a {@link MultiMap}; then the route's upstream
- * (or the picked side of a split) through its circuit breaker, at the expanded upstream path, with
- * the caller's identity headers. What the steps changed in the headers becomes the relay's field
- * edits; the route's response header edits and the RateLimit fields go on the upstream's answers.
- * Routes counted by id and status class as on the Vert.x listener.
+ * headers), over the request's head seen as a {@link MultiMap} that reads the parsed fields in
+ * place ({@link RelayHeaders}); then the route's upstream (or the picked side of a split) through
+ * its circuit breaker, at the expanded upstream path, with the caller's identity headers. What the
+ * steps changed in the headers, as they changed it, becomes the relay's field edits; the route's
+ * response header edits and the RateLimit fields go on the upstream's answers. Routes counted by id
+ * and status class as on the Vert.x listener; what does not change per request is planned once per
+ * route ({@link RelayPlans}).
  *
  * <p>Proxy and split routes only: composition, JSON body rewrites, CORS and response header renames
  * need the Vert.x listener, and such routes are refused at load ({@link #check}).
@@ -44,11 +45,13 @@ final class RelayGateway implements RelayGate {
   private final GatewaySteps steps;
   private final Forwarder forwarder;
   private final RouteMetrics metrics;
+  private final RelayPlans plans;
 
   RelayGateway(GatewaySteps steps, Forwarder forwarder, RouteMetrics metrics) {
     this.steps = steps;
     this.forwarder = forwarder;
     this.metrics = metrics;
+    this.plans = new RelayPlans(forwarder, metrics, steps::routes);
   }
 
   /**
@@ -87,23 +90,20 @@ final class RelayGateway implements RelayGate {
   @Override
   public Future<RelayRoute> decide(RelayRequest request) {
     long start = System.nanoTime();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    int count = request.fieldCount();
-    String[] names = new String[count];
-    for (int i = 0; i < count; i++) {
-      names[i] = request.fieldName(i);
-      headers.add(names[i], request.fieldValue(i));
-    }
+    RelayHeaders headers = new RelayHeaders(request);
+    String query = request.query();
     RequestView view =
         RequestView.of(
             HttpMethod.valueOf(request.method()),
             request.path(),
             request.requestedHost(),
             headers,
-            request.query());
+            query);
     Future<RouteMatch> matched = steps.match(view);
     Future<RelayRoute> decided =
-        GatewaySteps.then(matched, match -> admit(match, request, names, headers));
+        matched.succeeded()
+            ? admit(matched.result(), request, query, headers)
+            : matched.compose(match -> admit(match, request, query, headers));
     if (!decided.succeeded()) {
       String route = matched.succeeded() ? matched.result().route().id() : RouteMetrics.UNMATCHED;
       decided =
@@ -118,7 +118,7 @@ final class RelayGateway implements RelayGate {
   }
 
   private Future<RelayRoute> admit(
-      RouteMatch match, RelayRequest request, String[] names, MultiMap headers) {
+      RouteMatch match, RelayRequest request, String query, RelayHeaders headers) {
     RouteConfig route = match.route();
     if (match.preflight() || route.target() instanceof RouteTarget.Compose) {
       // Refused at load; answering 500 beats serving the route half.
@@ -127,103 +127,79 @@ final class RelayGateway implements RelayGate {
               FailureKind.INTERNAL, "Route " + route.id() + " is not served by the relay"));
     }
     Future<GatewaySteps.Admission> admitted =
-        steps.admit(route, headers, request.query(), request::clientAddress, true);
-    return GatewaySteps.then(
-        admitted, admission -> forward(match, admission, request, names, headers));
+        steps.admit(route, headers, query, request::clientAddress, true);
+    if (!admitted.succeeded()) {
+      return admitted.compose(admission -> forward(match, admission, query, headers));
+    }
+    try {
+      return forward(match, admitted.result(), query, headers);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<RelayRoute> forward(
-      RouteMatch match,
-      GatewaySteps.Admission admission,
-      RelayRequest request,
-      String[] names,
-      MultiMap headers) {
+      RouteMatch match, GatewaySteps.Admission admission, String query, RelayHeaders headers) {
     RouteConfig route = match.route();
-    Forwarder.Destination destination =
-        forwarder.destination(route, match.variables(), request.query(), headers);
-    Optional<UpstreamPool> pool = forwarder.pool(destination.upstream());
+    RelayPlans.Plan plan = plans.of(route);
+    boolean fixed =
+        plan.fixedTarget().isPresent()
+            && match.variables().isEmpty()
+            && (query == null || query.isEmpty());
+    String upstream;
+    Optional<UpstreamPool> pool;
+    Optional<String> target;
+    if (fixed) {
+      upstream = ((RouteTarget.Proxy) route.target()).upstream();
+      pool = plan.pool();
+      target = plan.fixedTarget();
+    } else {
+      Forwarder.Destination destination =
+          forwarder.destination(route, match.variables(), query, headers);
+      upstream = destination.upstream();
+      pool = forwarder.pool(upstream);
+      target = Optional.of(destination.target());
+    }
     if (pool.isEmpty()) {
       return Future.failedFuture(
-          EdgeFailure.of(FailureKind.INTERNAL, "Unknown upstream " + destination.upstream()));
+          EdgeFailure.of(FailureKind.INTERNAL, "Unknown upstream " + upstream));
     }
-    Future<CircuitBreakers.Call> call = forwarder.breakers().admit(destination.upstream());
+    // Before the breaker's permit: a field the relay cannot write fails here, holding no permit.
+    IdentityHeaders.apply(admission.identity(), headers);
+    RelayFieldEdits requestEdits = headers.edits();
+    RelayFieldEdits responseEdits =
+        admission.limits().isEmpty()
+            ? plan.responseEdits()
+            : responseEdits(route.rules().responseHeaders(), admission.limits());
+    Future<CircuitBreakers.Call> call = forwarder.breakers().admit(upstream);
     if (call.failed()) {
       return Future.failedFuture(call.cause());
     }
     CircuitBreakers.Call guarded = call.result();
-    String id = route.id();
-    IdentityHeaders.apply(admission.identity(), headers);
+    boolean unguarded = guarded == CircuitBreakers.Call.UNGUARDED;
+    if (fixed && unguarded && plan.untouched() != null && requestEdits == RelayFieldEdits.NONE) {
+      return plan.untouched();
+    }
+    RouteMetrics.Meters meters = plan.meters();
     return Future.succeededFuture(
         new RelayRoute(
             pool.get(),
-            Optional.of(destination.target()),
-            requestEdits(request, names, headers),
-            responseEdits(route.rules().responseHeaders(), admission.limits()),
-            GatewayPipeline.forwardOptions(route),
-            (status, failure, durationNanos) -> {
-              guarded.done(status, failure);
-              metrics.record(id, status, durationNanos);
-            }));
-  }
-
-  /**
-   * What the steps changed in the client's fields, as the relay's edits: a name whose values
-   * changed (removed, replaced, renamed) is removed and its new values added; new names added.
-   */
-  static RelayFieldEdits requestEdits(RelayRequest request, String[] names, MultiMap headers) {
-    RelayFieldEdits.Builder edits = null;
-    for (int i = 0; i < names.length; i++) {
-      String name = names[i];
-      if (seenBefore(names, i, name)) {
-        continue;
-      }
-      List<String> now = headers.getAll(name);
-      if (unchanged(request, names, i, now)) {
-        continue;
-      }
-      edits = edits == null ? RelayFieldEdits.builder() : edits;
-      edits.remove(name);
-      for (String value : now) {
-        edits.add(name, value);
-      }
-    }
-    for (Map.Entry<String, String> field : headers) {
-      if (!seenBefore(names, names.length, field.getKey())) {
-        edits = edits == null ? RelayFieldEdits.builder() : edits;
-        edits.add(field.getKey(), field.getValue());
-      }
-    }
-    return edits == null ? RelayFieldEdits.NONE : edits.build();
-  }
-
-  private static boolean seenBefore(String[] names, int before, String name) {
-    for (int j = 0; j < before; j++) {
-      if (names[j].equalsIgnoreCase(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Whether the values of the field first sent at {@code first} are still {@code now}. */
-  private static boolean unchanged(
-      RelayRequest request, String[] names, int first, List<String> now) {
-    int seen = 0;
-    for (int j = first; j < names.length; j++) {
-      if (names[j].equalsIgnoreCase(names[first])) {
-        if (seen >= now.size() || !now.get(seen).equals(request.fieldValue(j))) {
-          return false;
-        }
-        seen++;
-      }
-    }
-    return seen == now.size();
+            target,
+            requestEdits,
+            responseEdits,
+            plan.limits(),
+            unguarded
+                ? plan.counted()
+                : (status, failure, durationNanos) -> {
+                  guarded.done(status, failure);
+                  meters.record(status, durationNanos);
+                }));
   }
 
   /** The route's response header edits and the RateLimit fields, for the upstream's answers. */
   static RelayFieldEdits responseEdits(HeaderEdits route, List<RateLimitStatus> limits) {
-    if (route.isEmpty() && limits.isEmpty()) {
-      return RelayFieldEdits.NONE;
+    if (limits.isEmpty()) {
+      return RelayPlans.responseEdits(route);
     }
     RelayFieldEdits.Builder edits = RelayFieldEdits.builder();
     route.remove().forEach(edits::remove);
@@ -235,14 +211,13 @@ final class RelayGateway implements RelayGate {
               edits.add(name, value);
             });
     route.add().forEach(edits::add);
-    if (!limits.isEmpty()) {
-      MultiMap fields = MultiMap.caseInsensitiveMultiMap();
-      RateLimitHeaders.apply(limits, fields);
-      for (Map.Entry<String, String> field : fields) {
-        edits.remove(field.getKey());
-        edits.add(field.getKey(), field.getValue());
-      }
-    }
+    RelayHeaders fields = new RelayHeaders();
+    RateLimitHeaders.apply(limits, fields);
+    fields.forEach(
+        (name, value) -> {
+          edits.remove(name);
+          edits.add(name, value);
+        });
     return edits.build();
   }
 }

@@ -5,20 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgestack.balancer.vertx.RelayFieldEdits;
-import dev.edgestack.balancer.vertx.RelayRequest;
 import dev.edgestack.gateway.config.GatewayConfig;
 import dev.edgestack.gateway.config.HeaderEdits;
 import dev.edgestack.runtime.config.ConfigException;
 import dev.edgestack.runtime.config.ConfigLoader;
-import io.vertx.core.MultiMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** What the gateway on the relay refuses at load, and how header changes become relay edits. */
+/**
+ * What the gateway on the relay refuses at load, and how response header edits become relay edits.
+ */
 class RelayGatewayCheckTest {
   private static final String BASE =
       """
@@ -65,35 +64,13 @@ class RelayGatewayCheckTest {
   }
 
   @Test
-  void unchangedFieldsGiveNoEditsAndChangedOnesAreReplacedWhole() {
-    FakeRequest request =
-        new FakeRequest("Accept", "a", "X-Old", "kept", "X-Multi", "1", "x-multi", "2");
-    MultiMap headers = request.asHeaders();
-
-    assertThat(RelayGateway.requestEdits(request, request.names(), headers))
-        .isSameAs(RelayFieldEdits.NONE);
-
-    headers.remove("X-Old");
-    headers.add("X-New", "kept");
-    headers.add("X-Multi", "3");
-    RelayFieldEdits edits = RelayGateway.requestEdits(request, request.names(), headers);
-
-    assertThat(edits.removed()).containsExactly("x-old", "x-multi");
-    List<String> added = new ArrayList<>();
-    for (int i = 0; i < edits.addedCount(); i++) {
-      added.add(edits.addedName(i) + "=" + edits.addedValue(i));
-    }
-    assertThat(added).containsExactly("X-Multi=1", "X-Multi=2", "X-Multi=3", "X-New=kept");
-  }
-
-  @Test
   void responseEditsRemoveWhatIsSetOrRemovedAndAddTheRest() {
     HeaderEdits route =
         new HeaderEdits(List.of("Server"), Map.of(), Map.of("Cache-Control", "no-store"), Map.of());
 
     RelayFieldEdits edits = RelayGateway.responseEdits(route, List.of());
 
-    assertThat(edits.removed()).containsExactly("server", "cache-control");
+    assertThat(edits.removed()).containsExactly("Server", "Cache-Control");
     assertThat(edits.addedCount()).isEqualTo(1);
     assertThat(edits.addedName(0) + ": " + edits.addedValue(0))
         .isEqualTo("Cache-Control: no-store");
@@ -104,101 +81,5 @@ class RelayGatewayCheckTest {
   private static List<dev.edgestack.gateway.config.RouteConfig> routes(String extra) {
     return GatewayConfig.from(ConfigLoader.withVariables(Map.of()).parse("test.yaml", BASE + extra))
         .routes();
-  }
-
-  /** A parsed head of name/value pairs. */
-  private record FakeRequest(String... fields) implements RelayRequest {
-    String[] names() {
-      String[] names = new String[fields.length / 2];
-      for (int i = 0; i < names.length; i++) {
-        names[i] = fields[2 * i];
-      }
-      return names;
-    }
-
-    MultiMap asHeaders() {
-      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-      for (int i = 0; i < fields.length; i += 2) {
-        headers.add(fields[i], fields[i + 1]);
-      }
-      return headers;
-    }
-
-    @Override
-    public String method() {
-      return "GET";
-    }
-
-    @Override
-    public String target() {
-      return "/";
-    }
-
-    @Override
-    public String path() {
-      return "/";
-    }
-
-    @Override
-    public String query() {
-      return null;
-    }
-
-    @Override
-    public String host() {
-      return "localhost";
-    }
-
-    @Override
-    public String requestedHost() {
-      return "localhost";
-    }
-
-    @Override
-    public String peer() {
-      return "127.0.0.1";
-    }
-
-    @Override
-    public String clientAddress() {
-      return "127.0.0.1";
-    }
-
-    @Override
-    public String requestId() {
-      return "id";
-    }
-
-    @Override
-    public int fieldCount() {
-      return fields.length / 2;
-    }
-
-    @Override
-    public String fieldName(int index) {
-      return fields[2 * index];
-    }
-
-    @Override
-    public String fieldValue(int index) {
-      return fields[2 * index + 1];
-    }
-
-    @Override
-    public String header(String name) {
-      List<String> values = headers(name);
-      return values.isEmpty() ? null : values.get(0);
-    }
-
-    @Override
-    public List<String> headers(String name) {
-      List<String> values = new ArrayList<>();
-      for (int i = 0; i < fields.length; i += 2) {
-        if (fields[i].equalsIgnoreCase(name)) {
-          values.add(fields[i + 1]);
-        }
-      }
-      return values;
-    }
   }
 }

@@ -29,13 +29,14 @@ public record RouteConditions(
         && (request.host().isEmpty() || hosts.stream().noneMatch(h -> hostMatches(h, request)))) {
       return false;
     }
-    for (FieldCondition header : headers) {
-      if (!header.test(request.headers())) {
+    // Tried for every route whose path matches: no iterators for the usual empty lists.
+    for (int i = 0; i < headers.size(); i++) {
+      if (!headers.get(i).test(request.headers())) {
         return false;
       }
     }
-    for (FieldCondition parameter : query) {
-      if (!parameter.test(request.query())) {
+    for (int i = 0; i < query.size(); i++) {
+      if (!query.get(i).test(request.query())) {
         return false;
       }
     }

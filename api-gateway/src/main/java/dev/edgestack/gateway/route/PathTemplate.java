@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * /api/files/a/b}).
  */
 public final class PathTemplate {
+  // A path without values matches on every request of most routes: one shared answer.
+  private static final Optional<Map<String, String>> NO_VALUES = Optional.of(Map.of());
   private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z][A-Za-z0-9_]*)}");
   // RFC 3986 pchar without '%': literals are compared with the raw request path.
   private static final Pattern LITERAL = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@-]+");
@@ -31,6 +33,8 @@ public final class PathTemplate {
   private final List<String> segments;
   private final List<Boolean> variableAt;
   private final List<String> variables;
+  // No variables and no remainder: a path matches when it spells the template exactly.
+  private final boolean literal;
 
   private PathTemplate(
       String text, boolean prefix, List<String> segments, List<Boolean> variableAt) {
@@ -45,6 +49,7 @@ public final class PathTemplate {
       }
     }
     this.variables = List.copyOf(names);
+    this.literal = !prefix && names.isEmpty();
   }
 
   /**
@@ -121,6 +126,9 @@ public final class PathTemplate {
     if (rawPath == null || !rawPath.startsWith("/")) {
       return Optional.empty();
     }
+    if (literal) {
+      return rawPath.equals(text) ? NO_VALUES : Optional.empty();
+    }
     // Walks the path in place: every route is tried on every request until one matches, so a
     // path that does not match allocates nothing.
     String remainder = null;
@@ -134,7 +142,7 @@ public final class PathTemplate {
     }
     if (segments.isEmpty()) {
       // The fixed part must be "/" (or, before a prefix's remainder, nothing).
-      return end <= 1 ? Optional.of(values(remainder, null)) : Optional.empty();
+      return end <= 1 ? values(remainder, null) : Optional.empty();
     }
     String[] variableValues = null;
     int start = 1;
@@ -160,13 +168,13 @@ public final class PathTemplate {
       }
       start = segmentEnd + 1;
     }
-    return Optional.of(values(remainder, variableValues));
+    return values(remainder, variableValues);
   }
 
   /** The remainder (first, when there is one) and the variables' values in path order. */
-  private Map<String, String> values(String remainder, String[] variableValues) {
+  private Optional<Map<String, String>> values(String remainder, String[] variableValues) {
     if (remainder == null && variableValues == null) {
-      return Map.of();
+      return NO_VALUES;
     }
     Map<String, String> values = new LinkedHashMap<>();
     if (remainder != null) {
@@ -179,7 +187,7 @@ public final class PathTemplate {
         }
       }
     }
-    return values;
+    return Optional.of(values);
   }
 
   /**

@@ -19,6 +19,13 @@ public record RequestView(
     HttpMethod method, String rawPath, Optional<String> host, MultiMap headers, MultiMap query) {
   public static final String ORIGIN = "Origin";
   public static final String REQUEST_METHOD = "Access-Control-Request-Method";
+  // Most requests have no query: one shared empty map, which nothing may change.
+  private static final MultiMap NO_QUERY = MultiMap.caseInsensitiveMultiMap().copy(false);
+  // The last Host field seen and its host: clients and the edge ask for the same few hosts, so
+  // most requests find theirs here. Racing event loops only overwrite each other's guess.
+  private static volatile HostText lastHost = new HostText("", Optional.empty());
+
+  private record HostText(String field, Optional<String> host) {}
 
   /** A bare request: no host, no headers, no query (tests and simple callers). */
   public static RequestView of(HttpMethod method, String rawPath) {
@@ -57,6 +64,16 @@ public record RequestView(
     if (field == null || field.isEmpty()) {
       return Optional.empty();
     }
+    HostText last = lastHost;
+    if (field.equals(last.field())) {
+      return last.host();
+    }
+    Optional<String> host = parseHost(field);
+    lastHost = new HostText(field, host);
+    return host;
+  }
+
+  private static Optional<String> parseHost(String field) {
     int end;
     if (field.charAt(0) == '[') {
       int close = field.indexOf(']');
@@ -69,17 +86,17 @@ public record RequestView(
   }
 
   private static MultiMap query(String raw) {
-    MultiMap params = MultiMap.caseInsensitiveMultiMap();
     if (raw == null || raw.isEmpty()) {
-      return params;
+      return NO_QUERY;
     }
+    MultiMap params = MultiMap.caseInsensitiveMultiMap();
     try {
       Map<String, List<String>> decoded =
           new QueryStringDecoder(raw, StandardCharsets.UTF_8, false).parameters();
       decoded.forEach(params::add);
     } catch (IllegalArgumentException e) {
       // A malformed query is left to the upstream; here it simply satisfies no condition.
-      return MultiMap.caseInsensitiveMultiMap();
+      return NO_QUERY;
     }
     return params;
   }

@@ -5,7 +5,6 @@ import dev.edgestack.runtime.http.Exchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +21,7 @@ public final class RouteMetrics {
   private static final List<String> CLASSES = List.of("1xx", "2xx", "3xx", "4xx", "5xx");
 
   private final MeterRegistry registry;
-  private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, Meters> meters = new ConcurrentHashMap<>();
 
   public RouteMetrics(MeterRegistry registry, List<RouteConfig> routes) {
     this.registry = registry;
@@ -34,30 +32,37 @@ public final class RouteMetrics {
   /** Registers the meters of routes not seen before (a reload may add some). */
   public void cover(List<RouteConfig> routes) {
     for (RouteConfig route : routes) {
-      if (!counters.containsKey(route.id())) {
+      if (!meters.containsKey(route.id())) {
         register(route.id());
       }
     }
   }
 
   private void register(String route) {
-    Map<String, Counter> byClass = new HashMap<>();
-    for (String statusClass : CLASSES) {
-      byClass.put(
-          statusClass,
+    Counter[] byClass = new Counter[CLASSES.size()];
+    for (int i = 0; i < byClass.length; i++) {
+      byClass[i] =
           Counter.builder("edge_gateway_requests")
               .description("Requests answered by the gateway, by route and status class")
               .tag("route", route)
-              .tag("status", statusClass)
-              .register(registry));
+              .tag("status", CLASSES.get(i))
+              .register(registry);
     }
-    counters.put(route, byClass);
-    timers.put(
-        route,
+    Timer timer =
         Timer.builder("edge_gateway_request_duration")
             .description("Time from the request's arrival to the end of its answer, by route")
             .tag("route", route)
-            .register(registry));
+            .register(registry);
+    meters.put(route, new Meters(byClass, timer));
+  }
+
+  /**
+   * The meters of {@code route} (those of {@link #UNMATCHED} for a route not covered), for a caller
+   * that records many requests of one route without looking it up each time.
+   */
+  public Meters meters(String route) {
+    Meters found = meters.get(route);
+    return found != null ? found : meters.get(UNMATCHED);
   }
 
   /** Records one finished exchange of {@code route} (or {@link #UNMATCHED}). */
@@ -70,9 +75,23 @@ public final class RouteMetrics {
 
   /** Records one finished request of {@code route} that was answered {@code status}. */
   public void record(String route, int status, long durationNanos) {
-    Map<String, Counter> byClass = counters.getOrDefault(route, counters.get(UNMATCHED));
-    int index = Math.min(Math.max(status / 100, 1), 5) - 1;
-    byClass.get(CLASSES.get(index)).increment();
-    timers.getOrDefault(route, timers.get(UNMATCHED)).record(durationNanos, TimeUnit.NANOSECONDS);
+    meters(route).record(status, durationNanos);
+  }
+
+  /** One route's counters by status class and its timer. */
+  public static final class Meters {
+    private final Counter[] byClass;
+    private final Timer timer;
+
+    private Meters(Counter[] byClass, Timer timer) {
+      this.byClass = byClass;
+      this.timer = timer;
+    }
+
+    /** Records one finished request that was answered {@code status}. */
+    public void record(int status, long durationNanos) {
+      byClass[Math.min(Math.max(status / 100, 1), 5) - 1].increment();
+      timer.record(durationNanos, TimeUnit.NANOSECONDS);
+    }
   }
 }

@@ -35,12 +35,19 @@ public final class RouteTable {
           .reversed();
 
   private final List<RouteConfig> routes;
+  // By the index of routes: the match of a request without path values, made once.
+  private final List<Future<RouteMatch>> fixedMatches;
 
   public RouteTable(List<RouteConfig> routes) {
     List<RouteConfig> ordered = new ArrayList<>(routes);
     // List.sort is stable: file order breaks the remaining ties.
     ordered.sort(SPECIFICITY);
     this.routes = List.copyOf(ordered);
+    List<Future<RouteMatch>> fixed = new ArrayList<>(ordered.size());
+    for (RouteConfig route : ordered) {
+      fixed.add(Future.succeededFuture(new RouteMatch(route, Map.of(), false)));
+    }
+    this.fixedMatches = List.copyOf(fixed);
   }
 
   /** The routes in the order they are tried. */
@@ -76,7 +83,8 @@ public final class RouteTable {
 
   private Future<RouteMatch> match(RequestView request, boolean preflight) {
     Set<String> allowed = null;
-    for (RouteConfig route : routes) {
+    for (int i = 0; i < routes.size(); i++) {
+      RouteConfig route = routes.get(i);
       if (preflight && route.rules().cors().isEmpty()) {
         continue;
       }
@@ -94,7 +102,9 @@ public final class RouteTable {
         continue;
       }
       if (values.get().isEmpty()) {
-        return Future.succeededFuture(new RouteMatch(route, Map.of(), preflight));
+        return preflight
+            ? Future.succeededFuture(new RouteMatch(route, Map.of(), true))
+            : fixedMatches.get(i);
       }
       Map<String, String> decoded = new LinkedHashMap<>();
       for (Map.Entry<String, String> value : values.get().entrySet()) {

@@ -45,7 +45,12 @@ class PathTemplateTest {
     PathTemplate rates = PathTemplate.parse("/api/rates");
     assertThat(rates.match("/api/rates")).contains(Map.of());
     assertThat(rates.match("/api/rates/")).isEmpty();
+    assertThat(rates.match("/api/ratesx")).isEmpty();
+    assertThat(rates.match("/api/Rates")).isEmpty();
+    assertThat(rates.match("/api")).isEmpty();
+    assertThat(rates.match("api/rates")).isEmpty();
     assertThat(PathTemplate.parse("/").match("/")).contains(Map.of());
+    assertThat(PathTemplate.parse("/").match("/x")).isEmpty();
   }
 
   @Test

@@ -864,6 +864,11 @@ public final class Http1Relay implements DrainableServer {
     }
 
     @Override
+    public boolean fieldNameIs(int index, String name) {
+      return head.nameIs(index, name);
+    }
+
+    @Override
     public String fieldValue(int index) {
       return head.value(index);
     }

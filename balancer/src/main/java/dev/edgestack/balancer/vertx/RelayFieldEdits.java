@@ -1,8 +1,8 @@
 package dev.edgestack.balancer.vertx;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -33,9 +33,9 @@ public final class RelayFieldEdits {
     return removed.isEmpty() && added.isEmpty();
   }
 
-  /** The removed names, lower case. */
+  /** The removed names, as given (the relay compares them in any case), each once. */
   public List<String> removed() {
-    return removed;
+    return Collections.unmodifiableList(removed);
   }
 
   /** The number of added fields. */
@@ -79,10 +79,12 @@ public final class RelayFieldEdits {
       if (removed == null) {
         removed = new ArrayList<>(2);
       }
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!removed.contains(lower)) {
-        removed.add(lower);
+      for (int i = 0; i < removed.size(); i++) {
+        if (removed.get(i).equalsIgnoreCase(name)) {
+          return this;
+        }
       }
+      removed.add(name);
       return this;
     }
 
@@ -98,13 +100,20 @@ public final class RelayFieldEdits {
       return this;
     }
 
+    /**
+     * The edits collected so far; the builder starts over empty, so that the edits keep their lists
+     * without a copy (one set of edits is built per forwarded request).
+     */
     public RelayFieldEdits build() {
       if (removed == null && added == null) {
         return NONE;
       }
-      return new RelayFieldEdits(
-          removed == null ? List.of() : List.copyOf(removed),
-          added == null ? List.of() : List.copyOf(added));
+      RelayFieldEdits edits =
+          new RelayFieldEdits(
+              removed == null ? List.of() : removed, added == null ? List.of() : added);
+      removed = null;
+      added = null;
+      return edits;
     }
   }
 }

@@ -46,6 +46,14 @@ public interface RelayRequest {
   /** The name of field {@code index}, as sent. */
   String fieldName(int index);
 
+  /**
+   * Whether field {@code index} is named {@code name}, in any case; without making text of the
+   * name, where the implementation can.
+   */
+  default boolean fieldNameIs(int index, String name) {
+    return fieldName(index).equalsIgnoreCase(name);
+  }
+
   /** The value of field {@code index}. */
   String fieldValue(int index);
 
