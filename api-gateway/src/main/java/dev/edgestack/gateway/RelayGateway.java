@@ -201,22 +201,13 @@ final class RelayGateway implements RelayGate {
     if (limits.isEmpty()) {
       return RelayPlans.responseEdits(route);
     }
-    RelayFieldEdits.Builder edits = RelayFieldEdits.builder();
-    route.remove().forEach(edits::remove);
-    route
-        .set()
-        .forEach(
-            (name, value) -> {
-              edits.remove(name);
-              edits.add(name, value);
-            });
-    route.add().forEach(edits::add);
-    RelayHeaders fields = new RelayHeaders();
-    RateLimitHeaders.apply(limits, fields);
-    fields.forEach(
+    RelayFieldEdits.Builder edits = RelayPlans.routeEdits(route);
+    RateLimitHeaders.forEachField(
+        limits,
         (name, value) -> {
-          edits.remove(name);
-          edits.add(name, value);
+          String field = name.toString();
+          edits.remove(field);
+          edits.add(field, value.toString());
         });
     return edits.build();
   }

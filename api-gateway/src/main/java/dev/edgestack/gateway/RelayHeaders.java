@@ -44,12 +44,6 @@ final class RelayHeaders implements MultiMap {
     this.count = request.fieldCount();
   }
 
-  /** A map without a head: only what is added (the fields of an answer, for example). */
-  RelayHeaders() {
-    this.request = null;
-    this.count = 0;
-  }
-
   /**
    * What the steps changed, as the relay's edits: every name of the head a step removed (the relay
    * removes a name in any case, as {@link #remove} does), then the fields added, in order; {@link

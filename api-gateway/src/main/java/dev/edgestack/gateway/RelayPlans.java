@@ -86,9 +86,11 @@ final class RelayPlans {
 
   /** The route's own response header edits as the relay's: what is set is removed first. */
   static RelayFieldEdits responseEdits(HeaderEdits route) {
-    if (route.isEmpty()) {
-      return RelayFieldEdits.NONE;
-    }
+    return route.isEmpty() ? RelayFieldEdits.NONE : routeEdits(route).build();
+  }
+
+  /** {@link #responseEdits}, still open for more (a request's RateLimit fields). */
+  static RelayFieldEdits.Builder routeEdits(HeaderEdits route) {
     RelayFieldEdits.Builder edits = RelayFieldEdits.builder();
     route.remove().forEach(edits::remove);
     route
@@ -99,7 +101,7 @@ final class RelayPlans {
               edits.add(name, value);
             });
     route.add().forEach(edits::add);
-    return edits.build();
+    return edits;
   }
 
   /**

@@ -153,17 +153,6 @@ class RelayHeadersTest {
     assertThat(fields(headers)).containsExactly("X-Only=1");
   }
 
-  @Test
-  void aMapWithoutAHeadHoldsWhatIsSet() {
-    RelayHeaders fields = new RelayHeaders();
-
-    fields.set("RateLimit", "a");
-    fields.set("ratelimit", "b");
-    fields.add("RateLimit-Policy", "p");
-
-    assertThat(fields(fields)).containsExactly("ratelimit=b", "RateLimit-Policy=p");
-  }
-
   private static List<String> added(RelayFieldEdits edits) {
     List<String> added = new ArrayList<>();
     for (int i = 0; i < edits.addedCount(); i++) {
