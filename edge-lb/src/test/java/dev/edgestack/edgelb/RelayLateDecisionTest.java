@@ -27,8 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The relay reuses a connection's request object for its next request: a gate decision that arrives
- * after its request was answered must reach that request, never the next one.
+ * What the relay does when its gate misbehaves. It reuses a connection's request object for its
+ * next request: a gate decision that arrives after its request was answered (503 once the idle
+ * timeout passed) must reach that request, never the next one. A gate that throws is a 500, and the
+ * connection goes on.
  */
 class RelayLateDecisionTest {
   private final Vertx vertx = Vertx.vertx();
@@ -81,6 +83,9 @@ class RelayLateDecisionTest {
                   return ProxyServer.startRelay(
                       context,
                       request -> {
+                        if (request.path().equals("/throws")) {
+                          throw new IllegalStateException("a bug in the gate");
+                        }
                         if (request.path().equals("/late")) {
                           Promise<RelayRoute> decision = Promise.promise();
                           undecided.set(decision);
@@ -130,5 +135,18 @@ class RelayLateDecisionTest {
       assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ").endsWith("at /after");
     }
     assertThat(backendSaw).containsExactly("/slow", "/after");
+  }
+
+  @Test
+  void aGateThatThrowsIsAnswered500AndTheConnectionServesTheNextRequest() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", edge.httpPort())) {
+      socket.setSoTimeout(5000);
+      send(socket, "GET /throws HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 500 ");
+
+      send(socket, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 ").endsWith("at /after");
+    }
+    assertThat(backendSaw).containsExactly("/after");
   }
 }
