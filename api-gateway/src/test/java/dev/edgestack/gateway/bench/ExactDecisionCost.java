@@ -3,6 +3,7 @@ package dev.edgestack.gateway.bench;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.edgestack.gateway.config.ClusterConfig;
+import dev.edgestack.gateway.config.LeaseConfig;
 import dev.edgestack.gateway.config.RateLimitConfig;
 import dev.edgestack.gateway.ratelimit.ClusterMember;
 import dev.edgestack.gateway.ratelimit.RateLimitStore;
@@ -42,6 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *     dev.edgestack.gateway.bench.ExactDecisionCost [seconds=10] [concurrency=8] [members=1] [key=hot]
  * </pre>
  *
+ * <p>With {@code -Dlease=N} the policy is {@code leased} with {@code maxBatch} N: the CPU per
+ * decision then includes a share of each lease refill.
+ *
  * <p>With {@code -Dbare=true} the decisions start on an event loop without a Vert.x context, as in
  * the relay (the gateway's default engine), instead of on a context.
  */
@@ -56,7 +60,11 @@ public final class ExactDecisionCost {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int members = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    RateLimitConfig policy = RateLimitConfig.of("bench", 1_000_000, Duration.ofSeconds(1));
+    RateLimitConfig exact = RateLimitConfig.of("bench", 1_000_000, Duration.ofSeconds(1));
+    // -Dlease=N: a leased policy with maxBatch N instead, to price its refills the same way.
+    Integer lease = Integer.getInteger("lease");
+    RateLimitConfig policy =
+        lease == null ? exact : exact.withLease(new LeaseConfig(lease, LeaseConfig.DEFAULT.ttl()));
     List<String> addresses = new ArrayList<>();
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < members; i++) {
