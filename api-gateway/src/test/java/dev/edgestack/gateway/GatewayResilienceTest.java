@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.edgestack.gateway.testing.FreePorts;
 import dev.edgestack.gateway.testing.Http;
 import dev.edgestack.gateway.testing.MisbehavingUpstream;
+import dev.edgestack.gateway.testing.ReadyGateway;
 import dev.edgestack.runtime.config.ConfigLoader;
-import dev.edgestack.runtime.process.EdgeProcess;
 import dev.edgestack.runtime.process.RunningInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -156,15 +156,9 @@ class GatewayResilienceTest {
                     "DEAD", "127.0.0.1:" + FreePorts.next(),
                     "FLAKY", flaky.endpoint()))
             .parse("resilience.yaml", CONFIG);
-    gateway =
-        EdgeProcess.start("gateway", config, new GatewayDeployable())
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+    gateway = ReadyGateway.start(config);
     base = "http://127.0.0.1:" + gateway.httpPort();
     metrics = "http://127.0.0.1:" + gateway.adminPort() + "/metrics";
-    String ready = "http://127.0.0.1:" + gateway.adminPort() + "/health/ready";
-    await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(ready).statusCode() == 200);
   }
 
   @AfterAll

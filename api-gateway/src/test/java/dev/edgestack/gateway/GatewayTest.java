@@ -1,17 +1,16 @@
 package dev.edgestack.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.edgestack.gateway.testing.EchoUpstream;
 import dev.edgestack.gateway.testing.FreePorts;
 import dev.edgestack.gateway.testing.Http;
 import dev.edgestack.gateway.testing.JwksServer;
+import dev.edgestack.gateway.testing.ReadyGateway;
 import dev.edgestack.gateway.testing.TestKeys;
 import dev.edgestack.gateway.testing.Tokens;
 import dev.edgestack.runtime.config.ConfigLoader;
 import dev.edgestack.runtime.config.ConfigNode;
-import dev.edgestack.runtime.process.EdgeProcess;
 import dev.edgestack.runtime.process.RunningInstance;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,7 +22,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -54,14 +52,8 @@ class GatewayTest extends GatewayEngineContract {
                     "CLUSTER_NAME", "gateway-test-" + UUID.randomUUID(),
                     "CLUSTER_PORT", Integer.toString(clusterPort)))
             .load(Path.of("src/test/resources/gateway-test.yaml"));
-    gateway =
-        EdgeProcess.start("gateway", config, new GatewayDeployable())
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+    gateway = ReadyGateway.start(config);
     base = "http://127.0.0.1:" + gateway.httpPort();
-    String ready = "http://127.0.0.1:" + gateway.adminPort() + "/health/ready";
-    await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(ready).statusCode() == 200);
   }
 
   @AfterAll

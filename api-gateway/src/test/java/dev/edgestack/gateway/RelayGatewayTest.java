@@ -1,12 +1,12 @@
 package dev.edgestack.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.edgestack.gateway.testing.EchoUpstream;
 import dev.edgestack.gateway.testing.FreePorts;
 import dev.edgestack.gateway.testing.Http;
 import dev.edgestack.gateway.testing.JwksServer;
+import dev.edgestack.gateway.testing.ReadyGateway;
 import dev.edgestack.gateway.testing.TestKeys;
 import dev.edgestack.gateway.testing.Tokens;
 import dev.edgestack.runtime.config.ConfigLoader;
@@ -71,14 +71,8 @@ class RelayGatewayTest extends GatewayEngineContract {
             "CLUSTER_NAME", "gateway-relay-test-" + UUID.randomUUID(),
             "CLUSTER_PORT", Integer.toString(clusterPort));
     ConfigNode config = ConfigLoader.withVariables(variables).load(CONFIG);
-    gateway =
-        EdgeProcess.start("gateway", config, new GatewayDeployable())
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+    gateway = ReadyGateway.start(config);
     base = "http://127.0.0.1:" + gateway.httpPort();
-    String ready = "http://127.0.0.1:" + gateway.adminPort() + "/health/ready";
-    await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(ready).statusCode() == 200);
   }
 
   @AfterAll
