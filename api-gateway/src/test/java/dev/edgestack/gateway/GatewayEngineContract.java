@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * What a gateway does the same on either listener ({@code server.engine: vertx} in {@link
  * GatewayTest}, {@code relay} in {@link RelayGatewayTest}), against a running gateway whose
  * accounts route needs a token with {@code accounts:read} and proxies to an echo upstream named
- * {@code services-1}, and whose {@code /api/limited/{id}} route takes bodies of 16 bytes at most.
+ * {@code services-1}, whose {@code /api/limited/{id}} route takes bodies of 16 bytes at most, and
+ * whose {@code /api/edits} route edits request and response headers.
  */
 abstract class GatewayEngineContract {
   /** The gateway's plain HTTP base URL. */
@@ -93,5 +94,30 @@ abstract class GatewayEngineContract {
 
     assertThat(atTheLimit.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(atTheLimit.body()).getString("body")).isEqualTo("sixteen bytes!!!");
+  }
+
+  @Test
+  void headerEditsChangeTheRequestAndTheResponse() {
+    HttpResponse<String> response =
+        Http.get(
+            base() + "/api/edits",
+            "X-Secret",
+            "s3cret",
+            "X-Old",
+            "kept",
+            "X-Api-Version",
+            "1",
+            "X-Added",
+            "client");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject headers = new JsonObject(response.body()).getJsonObject("headers");
+    assertThat(headers.containsKey("x-secret")).isFalse();
+    assertThat(headers.containsKey("x-old")).isFalse();
+    assertThat(headers.getJsonArray("x-new")).isEqualTo(new JsonArray().add("kept"));
+    assertThat(headers.getJsonArray("x-api-version")).isEqualTo(new JsonArray().add("2"));
+    assertThat(headers.getJsonArray("x-added")).isEqualTo(new JsonArray().add("client").add("yes"));
+    assertThat(response.headers().firstValue("X-Served-By")).isEmpty();
+    assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
   }
 }
