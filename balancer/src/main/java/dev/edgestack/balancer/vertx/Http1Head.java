@@ -1,6 +1,9 @@
 package dev.edgestack.balancer.vertx;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +93,8 @@ final class Http1Head {
     "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "TRACE", "CONNECT"
   };
   private static final boolean[] TCHAR = new boolean[128];
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   static {
     for (int i = 0; i < NAMES.length; i++) {
@@ -313,19 +318,29 @@ final class Http1Head {
   private void fields(int from, int maxHeaderCount) throws Malformed {
     int i = from;
     while (i < end - 2) {
-      int lineEnd = lineEnd(i);
       if (count == maxHeaderCount) {
         throw new Malformed(431, "too many header fields");
       }
-      int colon = indexOf(i, lineEnd, (byte) ':');
-      if (colon <= i) {
-        // Also catches obs-fold: a continuation line starts with a space and has no name.
-        throw new Malformed(400, "malformed header field");
+      int colon = i;
+      while (colon < end && isTchar(bytes[colon])) {
+        colon++;
       }
-      for (int n = i; n < colon; n++) {
-        if (!isTchar(bytes[n])) {
-          throw new Malformed(400, "malformed header field name");
-        }
+      if (colon == end || bytes[colon] != ':' || colon == i) {
+        // Also catches obs-fold: a continuation line starts with a space and has no name.
+        throw new Malformed(
+            400,
+            colon > i && colon < end && bytes[colon] != '\r' && bytes[colon] != '\n'
+                ? "malformed header field name"
+                : "malformed header field");
+      }
+      // One pass over the value finds both its end and any byte it may not hold.
+      int lineEnd = valueStop(colon + 1);
+      if (lineEnd >= end - 1 || bytes[lineEnd] != '\r' || bytes[lineEnd + 1] != '\n') {
+        throw new Malformed(
+            400,
+            lineEnd < end && bytes[lineEnd] == '\n'
+                ? "a line does not end with CRLF"
+                : "malformed header field value");
       }
       int vs = colon + 1;
       int ve = lineEnd;
@@ -335,15 +350,44 @@ final class Http1Head {
       while (ve > vs && isOws(bytes[ve - 1])) {
         ve--;
       }
-      for (int v = vs; v < ve; v++) {
-        byte b = bytes[v];
-        if (b == 0 || b == '\r' || b == '\n' || b == 127) {
-          throw new Malformed(400, "malformed header field value");
-        }
-      }
       add(i, colon, vs, ve);
       i = lineEnd + 2;
     }
+  }
+
+  /**
+   * The index of the first CR, LF, NUL or DEL at or after {@code from} (the end of a field value,
+   * or a byte it may not hold), or {@link #end} if there is none. Eight bytes at a time: a bearer
+   * token makes a value of hundreds of bytes, and every hop parses it.
+   */
+  private int valueStop(int from) {
+    int v = from;
+    while (true) {
+      while (v + 8 <= end && !mayStop((long) LONGS.get(bytes, v))) {
+        v += 8;
+      }
+      for (int wordEnd = Math.min(v + 8, end); v < wordEnd; v++) {
+        byte b = bytes[v];
+        if (b == '\r' || b == '\n' || b == 0 || b == 127) {
+          return v;
+        }
+      }
+      if (v >= end) {
+        return end;
+      }
+    }
+  }
+
+  /** Whether a control byte (HTAB too: the caller tells it apart) or DEL is in {@code word}. */
+  private static boolean mayStop(long word) {
+    return ((word - 0x2020202020202020L) & ~word & 0x8080808080808080L
+            | zeroByte(word ^ 0x7F7F7F7F7F7F7F7FL))
+        != 0;
+  }
+
+  /** Non-zero exactly when some byte of {@code word} is zero. */
+  private static long zeroByte(long word) {
+    return (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
   }
 
   private void add(int ns, int ne, int vs, int ve) throws Malformed {

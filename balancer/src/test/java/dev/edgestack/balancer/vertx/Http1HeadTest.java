@@ -88,4 +88,49 @@ class Http1HeadTest {
     assertThat(head.host).isNull();
     assertThat(head.value(0)).isEqualTo("1.1 up");
   }
+
+  @Test
+  void aLongValueKeepsEveryByteAFieldMayHoldAndEndsAtItsLine() throws Exception {
+    StringBuilder value = new StringBuilder("a\tb");
+    for (char c = ' ' + 1; c < 127; c++) {
+      value.append(c);
+    }
+    for (char c = 0x80; c <= 0xff; c++) {
+      value.append(c);
+    }
+    for (int length = 0; length <= 24; length++) {
+      String field =
+          value.substring(0, Math.min(value.length(), 3 + length))
+              + "z".repeat(length)
+              + "\t"
+              + value.substring(length);
+      loadRequest("GET / HTTP/1.1\r\nHost: h\r\nX-Long: " + field + "\r\nX-Next: n\r\n\r\n");
+      assertThat(head.value(1)).isEqualTo(field);
+      assertThat(head.value(2)).isEqualTo("n");
+    }
+  }
+
+  @Test
+  void aValueHoldingNulDelOrABareCrOrLfIsRefusedAtAnyOffset() throws Exception {
+    // Offsets on both sides of each eight-byte word the value is scanned in.
+    for (char bad : new char[] {0, 127, '\r', '\n'}) {
+      for (int at = 0; at < 20; at++) {
+        String field = "v".repeat(at) + bad + "w".repeat(20 - at);
+        String text = "GET / HTTP/1.1\r\nHost: h\r\nX-Bad: " + field + "\r\n\r\n";
+        assertThatThrownBy(() -> loadRequest(text))
+            .as("byte %d at offset %d", (int) bad, at)
+            .isInstanceOfSatisfying(
+                Http1Head.Malformed.class, refused -> assertThat(refused.status).isEqualTo(400));
+      }
+    }
+  }
+
+  @Test
+  void aShortHeadAfterALongOneIsNotReadPastItsEnd() throws Exception {
+    loadRequest("GET / HTTP/1.1\r\nHost: h\r\nX-Long: " + "x".repeat(200) + "\r\n\r\n");
+    // The long head's bytes after the short one's end go on with x's and its CRLFs: a scan past
+    // the end would take them for the rest of this unfinished line.
+    assertThatThrownBy(() -> loadRequest("GET / HTTP/1.1\r\nHost: h\r\nX-A: 1234567"))
+        .isInstanceOf(Http1Head.Malformed.class);
+  }
 }
