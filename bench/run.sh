@@ -103,6 +103,9 @@ fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # shellcheck source=bench/jvm-options.sh
 . "$BENCH_DIR/jvm-options.sh"
+# BENCH_JAVA_OPTS: more JVM options for every Java target, for experiments (results not comparable
+# with the launcher's).
+if [ -n "${BENCH_JAVA_OPTS:-}" ]; then read -ra EXTRA_OPTS <<<"$BENCH_JAVA_OPTS"; JAVA_OPTS+=("${EXTRA_OPTS[@]}"); fi
 
 # ---------------------------------------------------------------- process bookkeeping
 PIDS=()            # every process this script started (stopped in reverse order)
@@ -173,6 +176,32 @@ rss_kb() {       # rss_kb PID... -> summed VmRSS in kB
   echo $t
 }
 CLK_TCK=$(getconf CLK_TCK)
+# BENCH_THREADS=1: also split each target's CPU and context switches (voluntary: the thread waited;
+# involuntary: it was preempted) by thread (name with digits dropped, so the two event loops or the
+# partition threads add up) into threads.tsv, summarised at the end.
+THREAD_SPLIT=${BENCH_THREADS:-0}
+# BENCH_JFR=1: a JFR recording (settings=profile) of each JVM of a target during each of its runs;
+# bench/jfr-top.py then sums the rounds per target, profile and JVM into jfr/<...>.txt. JFR costs
+# CPU of its own, so the figures of such a run are not to be published.
+JFR_SPLIT=${BENCH_JFR:-0}
+# BENCH_PERF=1: `perf record -e cpu-clock` of each JVM of a target during round 1 (kernel and JVM
+# frames, which JFR does not sample), symbolised with the JIT's perf map (jcmd Compiler.perfmap) and
+# summarised per target, profile and JVM into perf/<...>.txt. Needs `perf` (linux-perf).
+PERF_SPLIT=${BENCH_PERF:-0}
+thread_ticks() { # thread_ticks PID... -> "pid tid group ticks voluntary involuntary" (tabs) per thread
+  local p f t g
+  for p in "$@"; do
+    for f in $(tree_pids "$p"); do
+      for t in /proc/"$f"/task/*; do
+        [ -r "$t/stat" ] || continue
+        g=$(tr -d '0-9' <"$t/comm" 2>/dev/null | tr ' ' '_')
+        printf '%s\t%s\t%s\t%s\t%s\n' "$f" "${t##*/}" "${g:-?}" \
+          "$(sed -E 's/^.*\) //' "$t/stat" | awk '{print $12 + $13}')" \
+          "$(awk '/^voluntary_ctxt_switches/{v=$2} /^nonvoluntary_ctxt_switches/{n=$2} END{print v "\t" n}' "$t/status" 2>/dev/null)"
+      done
+    done
+  done
+}
 
 # ---------------------------------------------------------------- 3. targets
 # Only the processes that the selected targets need are started.
@@ -386,9 +415,30 @@ for prof in $PROFILES; do
     for t in "${TARGETS[@]}"; do
       IFS='|' read -r name depth url pids jvm auth <<<"$t"
       f="$WORK/$pname-$r-$name.txt"
+      [ "$THREAD_SPLIT" = 1 ] && thread_ticks $pids >"$WORK/threads0"
+      if [ "$JFR_SPLIT" = 1 ] && [ "$jvm" = yes ]; then
+        mkdir -p "$OUT/jfr"
+        for p in $pids; do jcmd "$p" JFR.start name=bench settings=profile >/dev/null; done
+      fi
+      PERF_PIDS=()
+      if [ "$PERF_SPLIT" = 1 ] && [ "$jvm" = yes ] && [ "$r" = 1 ]; then
+        mkdir -p "$OUT/perf"
+        for p in $pids; do
+          perf record -q -e cpu-clock -F 1999 -p "$p" -o "$OUT/perf/$name-$conns-$p.data" \
+            -- sleep $((DURATION + 1)) >/dev/null 2>&1 &
+          PERF_PIDS+=($!)
+        done
+      fi
       c0=$(cpu_ticks $pids)
       run_wrk "$conns" "$DURATION" "$url" "$f" "$auth"
       c1=$(cpu_ticks $pids)
+      [ "$THREAD_SPLIT" = 1 ] && thread_ticks $pids >"$WORK/threads1"
+      for p in "${PERF_PIDS[@]}"; do wait "$p" || true; done
+      if [ "$JFR_SPLIT" = 1 ] && [ "$jvm" = yes ]; then
+        for p in $pids; do
+          jcmd "$p" JFR.stop name=bench filename="$OUT/jfr/$name-$conns-$p-r$r.jfr" >/dev/null
+        done
+      fi
       rss=$(rss_kb $pids)
       rps=$(awk '/^Requests\/sec:/{print $2}' "$f"); rps=${rps:-0}
       reqs=$(awk '/requests in/{print $1}' "$f"); reqs=${reqs:-0}
@@ -401,11 +451,57 @@ for prof in $PROFILES; do
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pname" "$conns" "$r" "$name" \
         "$depth" "$rps" "$reqs" "$p50" "$p99" "$cpu_us" "$per" "$rss" "$non2xx" "$sockerr" >>"$RAW"
       log "$pname r$r $name: $rps req/s, p99 ${p99}us, ${per} cpu-us/req"
+      if [ "$THREAD_SPLIT" = 1 ]; then
+        # Threads that ended during the run are lost; threads that began count from zero.
+        awk -F'\t' -v pre="$pname\t$conns\t$r\t$name" -v n="$reqs" -v tck="$CLK_TCK" '
+          NR==FNR { before[$1 FS $2] = $4; vol[$1 FS $2] = $5; inv[$1 FS $2] = $6; next }
+          { d[$3] += $4 - before[$1 FS $2]; v[$3] += $5 - vol[$1 FS $2]; i[$3] += $6 - inv[$1 FS $2] }
+          END { for (g in d) if (d[g] > 0 && n > 0)
+                  printf "%s\t%s\t%.2f\t%.3f\t%.3f\n", pre, g, d[g] * 1e6 / tck / n, v[g] / n, i[g] / n }' \
+          "$WORK/threads0" "$WORK/threads1" >>"$OUT/threads.tsv"
+      fi
     done
   done
 done
+
+if [ "$PERF_SPLIT" = 1 ] && [ -d "$OUT/perf" ]; then
+  # The JIT's symbols, written while the JVMs still run; perf report reads /tmp/perf-<pid>.map.
+  for t in "${TARGETS[@]}"; do
+    IFS='|' read -r name depth url pids jvm auth <<<"$t"
+    [ "$jvm" = yes ] && for p in $pids; do jcmd "$p" Compiler.perfmap >/dev/null 2>&1 || true; done
+  done
+  for f in "$OUT"/perf/*.data; do
+    perf report -i "$f" --no-children --sort dso,sym --stdio 2>/dev/null | grep -v '^#' \
+      | grep -v '^$' | head -60 >"${f%.data}.txt"
+  done
+  log "perf profiles: $OUT/perf/*.txt (target-conns-pid)"
+fi
 
 # ---------------------------------------------------------------- 6. report
 python3 "$BENCH_DIR/report.py" "$RAW" "$OUT" "$MODE" "$ROUNDS" "$DURATION"
 log "results: $OUT/results.md"
 cat "$OUT/results.md"
+if [ "$JFR_SPLIT" = 1 ] && [ -d "$OUT/jfr" ]; then
+  for f in "$OUT"/jfr/*-r1.jfr; do
+    base=${f%-r1.jfr}
+    python3 "$BENCH_DIR/jfr-top.py" "$base"-r*.jfr 40 >"$base.txt"
+  done
+  log "profiles: $OUT/jfr/*.txt (target-conns-pid)"
+fi
+if [ -s "$OUT/threads.tsv" ]; then
+  # Median over the rounds of each thread group's CPU µs and context switches per request.
+  echo; echo "By thread, per request (median over rounds; BENCH_THREADS=1): CPU µs, voluntary and"
+  echo "involuntary context switches"
+  python3 - "$OUT/threads.tsv" <<'PY'
+import collections, statistics, sys
+per = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    prof, conns, _, target, group, us, vol, inv = line.rstrip("\n").split("\t")
+    per[(target, conns, group)].append((float(us), float(vol), float(inv)))
+rows = sorted(((t, c, g, *(statistics.median(x[k] for x in v) for k in range(3)))
+               for (t, c, g), v in per.items()), key=lambda r: (r[0], -int(r[1]), -r[3]))
+for t, c, g, us, vol, inv in rows:
+    if us >= 0.1:
+        print(f"{t:22} {c:>3} conns  {g:28} {us:7.2f} µs  {vol:6.3f} vol  {inv:6.3f} invol")
+PY
+fi
