@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *     algorithm: gcra                # or sliding-window
  *     mode: enforce                  # or shadow
  *     consistency: exact             # or leased (gcra only), with lease: {maxBatch: 100, ttl: 100ms}
+ *                                    # (maxBatch: 0.1 % of limit by default, >= 100)
  *     callsInFlight: 2               # exact only: store calls per key and gateway at once, 1 .. 8
  *     storeTimeout: 200ms
  *     storeBreaker: {failures: 3, openFor: 2s}
@@ -61,7 +62,7 @@ public record RateLimitConfig(
         RateLimitMode.ENFORCE,
         Consistency.EXACT,
         CALLS_IN_FLIGHT,
-        LeaseConfig.DEFAULT,
+        LeaseConfig.defaultFor(limit),
         Duration.ofMillis(200),
         StoreBreakerConfig.DEFAULT,
         StoreFailurePolicy.FAIL_OPEN,
@@ -301,7 +302,9 @@ public record RateLimitConfig(
         node.enumValue("mode", RateLimitMode.class, RateLimitMode.ENFORCE),
         consistency,
         callsInFlight,
-        node.optionalObject("lease").map(LeaseConfig::from).orElse(LeaseConfig.DEFAULT),
+        node.optionalObject("lease")
+            .map(lease -> LeaseConfig.from(lease, limit))
+            .orElse(LeaseConfig.defaultFor(limit)),
         node.duration("storeTimeout", Duration.ofMillis(200), Duration.ofMillis(1)),
         node.optionalObject("storeBreaker")
             .map(StoreBreakerConfig::from)

@@ -75,6 +75,28 @@ class RateLimitConfigTest {
     assertThat(window.onStoreFailure()).isEqualTo(StoreFailurePolicy.FAIL_OPEN);
   }
 
+  @ParameterizedTest(name = "limit {0}: maxBatch {1}")
+  @CsvSource({"60, 100", "100000, 100", "250000, 250", "1000000, 1000"})
+  void aLeaseWithoutMaxBatchTakesATenthOfAPercentOfTheLimitAndAtLeast100(int limit, int maxBatch) {
+    GatewayConfig config =
+        load(
+            """
+            rateLimits:
+              - {name: none, key: subject, limit: %d, period: 1s, consistency: leased}
+              - {name: ttl-only, key: subject, limit: %d, period: 1s, consistency: leased, lease: {ttl: 50ms}}
+            routes:
+              - {id: r, path: /a, auth: jwt, rateLimits: [none, ttl-only], upstream: accounts, upstreamPath: /a}
+            """
+                .formatted(limit, limit));
+
+    assertThat(config.rateLimits().get("none").lease())
+        .isEqualTo(new LeaseConfig(maxBatch, Duration.ofMillis(100)));
+    assertThat(config.rateLimits().get("ttl-only").lease())
+        .isEqualTo(new LeaseConfig(maxBatch, Duration.ofMillis(50)));
+    assertThat(RateLimitConfig.of("p", limit, Duration.ofSeconds(1)).lease().maxBatch())
+        .isEqualTo(maxBatch);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
