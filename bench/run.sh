@@ -424,7 +424,7 @@ for prof in $PROFILES; do
       if [ "$PERF_SPLIT" = 1 ] && [ "$jvm" = yes ] && [ "$r" = 1 ]; then
         mkdir -p "$OUT/perf"
         for p in $pids; do
-          perf record -q -e cpu-clock -F 1999 -p "$p" -o "$OUT/perf/$name-$conns-$p.data" \
+          perf record -q -g -e cpu-clock -F 1999 -p "$p" -o "$OUT/perf/$name-$conns-$p.data" \
             -- sleep $((DURATION + 1)) >/dev/null 2>&1 &
           PERF_PIDS+=($!)
         done
@@ -464,6 +464,10 @@ for prof in $PROFILES; do
   done
 done
 
+# The gateway's own counters (store calls, leased tokens, coalesced calls per policy) for the run.
+if [ $NEED_GATEWAY = yes ]; then
+  curl -fsS --max-time 5 -o "$OUT/gateway-metrics.txt" "http://127.0.0.1:$GW_ADMIN/metrics" || true
+fi
 if [ "$PERF_SPLIT" = 1 ] && [ -d "$OUT/perf" ]; then
   # The JIT's symbols, written while the JVMs still run; perf report reads /tmp/perf-<pid>.map.
   for t in "${TARGETS[@]}"; do
