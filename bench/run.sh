@@ -81,6 +81,7 @@ need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+[ "${BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null && need+=(linux-perf)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   log "installing ${need[*]}"
