@@ -473,11 +473,13 @@ if [ "$PERF_SPLIT" = 1 ] && [ -d "$OUT/perf" ]; then
   # The JIT's symbols, written while the JVMs still run; perf report reads /tmp/perf-<pid>.map.
   for t in "${TARGETS[@]}"; do
     IFS='|' read -r name depth url pids jvm auth <<<"$t"
-    [ "$jvm" = yes ] && for p in $pids; do jcmd "$p" Compiler.perfmap >/dev/null 2>&1 || true; done
+    if [ "$jvm" = yes ]; then
+      for p in $pids; do jcmd "$p" Compiler.perfmap >/dev/null 2>&1 || true; done
+    fi
   done
   for f in "$OUT"/perf/*.data; do
     perf report -i "$f" --no-children --sort dso,sym --stdio 2>/dev/null | grep -v '^#' \
-      | grep -v '^$' | head -60 >"${f%.data}.txt"
+      | grep -v '^$' | head -60 >"${f%.data}.txt" || true
   done
   log "perf profiles: $OUT/perf/*.txt (target-conns-pid)"
 fi
