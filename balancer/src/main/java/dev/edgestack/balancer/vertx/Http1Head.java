@@ -85,6 +85,9 @@ final class Http1Head {
     X_FORWARDED_HOST
   };
   private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+  // The indexes of the names of each length: a field (every field of every message) is compared
+  // with the one to three names of its length instead of all of them.
+  private static final int[][] NAMES_BY_LENGTH;
   private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(StandardCharsets.US_ASCII);
   // Case-sensitive (RFC 9112 2.3).
@@ -97,8 +100,18 @@ final class Http1Head {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   static {
+    int longest = 0;
     for (int i = 0; i < NAMES.length; i++) {
       NAME_BYTES[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+      longest = Math.max(longest, NAMES[i].length());
+    }
+    NAMES_BY_LENGTH = new int[longest + 1][];
+    for (int length = 0; length <= longest; length++) {
+      final int wanted = length;
+      NAMES_BY_LENGTH[length] =
+          java.util.stream.IntStream.range(0, NAMES.length)
+              .filter(i -> NAMES[i].length() == wanted)
+              .toArray();
     }
     for (char c = '0'; c <= '9'; c++) {
       TCHAR[c] = true;
@@ -582,10 +595,13 @@ final class Http1Head {
 
   private byte kindOf(int ns, int ne) {
     int length = ne - ns;
+    if (length >= NAMES_BY_LENGTH.length) {
+      return OTHER;
+    }
     byte first = lower(bytes[ns]);
-    for (int k = 0; k < NAME_BYTES.length; k++) {
+    for (int k : NAMES_BY_LENGTH[length]) {
       byte[] name = NAME_BYTES[k];
-      if (name.length != length || name[0] != first) {
+      if (name[0] != first) {
         continue;
       }
       boolean same = true;

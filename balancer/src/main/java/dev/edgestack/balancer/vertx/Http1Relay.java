@@ -569,7 +569,10 @@ public final class Http1Relay implements DrainableServer {
     Http1Head head;
     String path;
     // The id: the client's as it came, or a new one as two numbers; text only when needed.
-    byte[] incomingId;
+    // The valid X-Request-Id the client sent, copied into an array kept with the request (the
+    // head's bytes are the connection's next message's once it is read): -1 when there is none.
+    private byte[] incomingId = new byte[64];
+    private int incomingIdLength = -1;
     long idHigh;
     long idLow;
     private String requestId;
@@ -672,15 +675,18 @@ public final class Http1Relay implements DrainableServer {
       if (incoming >= 0
           && Exchange.isValidRequestId(
               head.bytes, head.valueStart[incoming], head.valueEnd[incoming])) {
-        this.incomingId =
-            java.util.Arrays.copyOfRange(
-                head.bytes, head.valueStart[incoming], head.valueEnd[incoming]);
+        int length = head.valueEnd[incoming] - head.valueStart[incoming];
+        if (incomingId.length < length) {
+          incomingId = new byte[length];
+        }
+        System.arraycopy(head.bytes, head.valueStart[incoming], incomingId, 0, length);
+        this.incomingIdLength = length;
         this.idHigh = 0;
         this.idLow = 0;
       } else {
         java.util.concurrent.ThreadLocalRandom random =
             java.util.concurrent.ThreadLocalRandom.current();
-        this.incomingId = null;
+        this.incomingIdLength = -1;
         this.idHigh = random.nextLong();
         this.idLow = random.nextLong();
       }
@@ -702,8 +708,8 @@ public final class Http1Relay implements DrainableServer {
       String id = requestId;
       if (id == null) {
         id =
-            incomingId != null
-                ? new String(incomingId, StandardCharsets.ISO_8859_1)
+            incomingIdLength >= 0
+                ? new String(incomingId, 0, incomingIdLength, StandardCharsets.ISO_8859_1)
                 : Ids.hex(idHigh, idLow);
         requestId = id;
       }
@@ -712,8 +718,8 @@ public final class Http1Relay implements DrainableServer {
 
     private void writeRequestId(ByteBuf out) {
       out.writeBytes(REQUEST_ID_FIELD);
-      if (incomingId != null) {
-        out.writeBytes(incomingId);
+      if (incomingIdLength >= 0) {
+        out.writeBytes(incomingId, 0, incomingIdLength);
       } else {
         Ids.writeHex(idHigh, out);
         Ids.writeHex(idLow, out);

@@ -133,4 +133,86 @@ class Http1HeadTest {
     assertThatThrownBy(() -> loadRequest("GET / HTTP/1.1\r\nHost: h\r\nX-A: 1234567"))
         .isInstanceOf(Http1Head.Malformed.class);
   }
+
+  @Test
+  void recognisesEachFieldTheRelayRewritesInAnyCaseAndNothingElse() throws Exception {
+    String[][] fields = {
+      {"HOST", "h"},
+      {"content-LENGTH", "0"},
+      {"Transfer-Encoding", "chunked"},
+      {"Connection", "keep-alive"},
+      {"Keep-Alive", "timeout=5"},
+      {"Proxy-Connection", "x"},
+      {"TE", "trailers"},
+      {"Trailer", "x"},
+      {"Upgrade", "x"},
+      {"Proxy-Authenticate", "x"},
+      {"Proxy-Authorization", "x"},
+      {"X-Forwarded-For", "x"},
+      {"Forwarded", "x"},
+      {"X-Forwarded-Port", "1"},
+      {"X-Forwarded-Prefix", "/"},
+      {"X-Real-IP", "x"},
+      {"Via", "x"},
+      {"X-Request-Id", "x"},
+      {"Traceparent", "x"},
+      {"X-Forwarded-Proto", "x"},
+      {"X-Forwarded-Host", "x"},
+      // Same lengths and first letters as names above, yet none of them.
+      {"Hosx", "x"},
+      {"Te2", "x"},
+      {"Vib", "x"},
+      {"X-Forwarded-Fox", "x"},
+      {"Trailers", "x"},
+      {"Authorization", "x"},
+      {"X", "x"},
+      {"X-A-Name-Longer-Than-Any-Known-One", "x"}
+    };
+    byte[] expected = {
+      Http1Head.HOST,
+      Http1Head.CONTENT_LENGTH,
+      Http1Head.TRANSFER_ENCODING,
+      Http1Head.CONNECTION,
+      Http1Head.HOP_BY_HOP,
+      Http1Head.HOP_BY_HOP,
+      Http1Head.HOP_BY_HOP,
+      Http1Head.HOP_BY_HOP,
+      Http1Head.HOP_BY_HOP,
+      Http1Head.HOP_BY_HOP,
+      Http1Head.HOP_BY_HOP,
+      Http1Head.X_FORWARDED_FOR,
+      Http1Head.FORWARDED,
+      Http1Head.OTHER_FORWARDING,
+      Http1Head.OTHER_FORWARDING,
+      Http1Head.OTHER_FORWARDING,
+      Http1Head.VIA,
+      Http1Head.REQUEST_ID,
+      Http1Head.TRACEPARENT,
+      Http1Head.X_FORWARDED_PROTO,
+      Http1Head.X_FORWARDED_HOST,
+      Http1Head.OTHER,
+      Http1Head.OTHER,
+      Http1Head.OTHER,
+      Http1Head.OTHER,
+      Http1Head.OTHER,
+      Http1Head.OTHER,
+      Http1Head.OTHER,
+      Http1Head.OTHER
+    };
+    StringBuilder text = new StringBuilder("HTTP/1.1 200 OK\r\n");
+    for (String[] field : fields) {
+      text.append(field[0]).append(": ").append(field[1]).append("\r\n");
+    }
+    ByteBuf in = Unpooled.copiedBuffer(text.append("\r\n").toString(), StandardCharsets.ISO_8859_1);
+    try {
+      head.load(in, in.readableBytes());
+      head.parseResponse(64);
+    } finally {
+      in.release();
+    }
+    assertThat(head.count).isEqualTo(fields.length);
+    for (int i = 0; i < fields.length; i++) {
+      assertThat(head.kinds[i]).as(fields[i][0]).isEqualTo(expected[i]);
+    }
+  }
 }

@@ -115,6 +115,18 @@ class TraceContextTest {
     assertThat(Exchange.isValidRequestId("a b")).isFalse();
     assertThat(Exchange.isValidRequestId("x\r\nInjected: 1")).isFalse();
     assertThat(Exchange.isValidRequestId("x".repeat(129))).isFalse();
+    for (char c = 0; c < 256; c++) {
+      boolean plain =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || "._:+/=-".indexOf(c) >= 0;
+      assertThat(Exchange.isValidRequestId(String.valueOf(c)))
+          .as("char %d", (int) c)
+          .isEqualTo(plain);
+      byte[] one = {(byte) c};
+      assertThat(Exchange.isValidRequestId(one, 0, 1)).as("byte %d", (int) c).isEqualTo(plain);
+    }
     byte[] head = "id: abc-123\u00e9 x".getBytes(StandardCharsets.ISO_8859_1);
     assertThat(Exchange.isValidRequestId(head, 4, 11)).isTrue();
     assertThat(Exchange.isValidRequestId(head, 4, 12)).as("a Latin-1 letter").isFalse();
