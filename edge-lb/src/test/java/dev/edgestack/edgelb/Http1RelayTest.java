@@ -146,6 +146,24 @@ class Http1RelayTest {
   }
 
   @Test
+  void aTrustedProxyThatSentNoForwardingFieldsIsTheFirstHopOfEach() throws Exception {
+    RunningInstance edge =
+        edge("127.0.0.1:" + backend.actualPort(), "forwarded: {trustedProxies: [127.0.0.1/32]}");
+    try (Socket socket = connect(edge)) {
+      // An empty X-Forwarded-For and a Via of spaces join into blank values: only ours remain.
+      send(socket, "GET /t HTTP/1.0\r\nHost: inner.test\r\nX-Forwarded-For:\r\nVia:  \r\n\r\n");
+      assertThat(readResponse(socket)).startsWith("HTTP/1.1 200 OK\r\n");
+    }
+    MultiMap headers = seen.get(0);
+    assertThat(headers.getAll("X-Forwarded-For")).containsExactly("127.0.0.1");
+    assertThat(headers.getAll("X-Forwarded-Proto")).containsExactly("http");
+    assertThat(headers.getAll("X-Forwarded-Host")).containsExactly("inner.test");
+    assertThat(headers.getAll("Forwarded"))
+        .containsExactly("for=127.0.0.1;host=\"inner.test\";proto=http");
+    assertThat(headers.getAll("Via")).containsExactly("1.0 edge-test");
+  }
+
+  @Test
   void extendsTheForwardingFieldsOfATrustedProxy() throws Exception {
     RunningInstance edge =
         edge("127.0.0.1:" + backend.actualPort(), "forwarded: {trustedProxies: [127.0.0.1/32]}");

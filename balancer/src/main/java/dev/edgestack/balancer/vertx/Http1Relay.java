@@ -69,6 +69,12 @@ import org.slf4j.LoggerFactory;
 public final class Http1Relay implements DrainableServer {
   private static final Logger LOG = LoggerFactory.getLogger(Http1Relay.class);
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] COMMA_SPACE = {',', ' '};
+  private static final byte[] X_FORWARDED_FOR_FIELD = fieldStart(ForwardedHeaders.X_FORWARDED_FOR);
+  private static final byte[] FORWARDED_FIELD = fieldStart(ForwardedHeaders.FORWARDED);
+  private static final byte[] VIA_FIELD = fieldStart(ForwardedHeaders.VIA);
+  private static final byte[] X_FORWARDED_PROTO_HTTP =
+      fieldLine(ForwardedHeaders.X_FORWARDED_PROTO, "http");
   private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HTTP10 = " HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STATUS11 = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
@@ -101,6 +107,8 @@ public final class Http1Relay implements DrainableServer {
   private final ChannelFactory<? extends Channel> upstreamChannels;
   // "Via: 1.1 <instance>" (index 0) and "Via: 1.0 <instance>" lines, for messages without a Via.
   private final byte[][] viaAlone;
+  // This tier's Via element, for HTTP/1.1 and 1.0 requests.
+  private final String[] viaHop;
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final FastThreadLocal<LoopState> loops =
       new FastThreadLocal<>() {
@@ -121,10 +129,10 @@ public final class Http1Relay implements DrainableServer {
     this.failures = context.failures();
     this.rejections = EdgeRejections.of(context.registry());
     this.upstreamChannels = ((VertxInternal) context.vertx()).transport().channelFactory(false);
+    this.viaHop = new String[] {forwarded.via("", "1.1"), forwarded.via("", "1.0")};
     this.viaAlone =
         new byte[][] {
-          fieldLine(ForwardedHeaders.VIA, forwarded.via("", "1.1")),
-          fieldLine(ForwardedHeaders.VIA, forwarded.via("", "1.0"))
+          fieldLine(ForwardedHeaders.VIA, viaHop[0]), fieldLine(ForwardedHeaders.VIA, viaHop[1])
         };
   }
 
@@ -250,6 +258,8 @@ public final class Http1Relay implements DrainableServer {
     private final Http1Head heads = new Http1Head();
     private ChannelHandlerContext ctx;
     private String peer;
+    // Whether the peer is a trusted proxy: it is fixed for the connection, so asked once.
+    private boolean peerTrusted;
     private ByteBuf in;
     private int scanFrom;
     private Phase phase = Phase.HEAD;
@@ -275,6 +285,7 @@ public final class Http1Relay implements DrainableServer {
     public void channelActive(ChannelHandlerContext ctx) {
       InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
       peer = remote == null ? "unknown" : remote.getAddress().getHostAddress();
+      peerTrusted = forwarded.trusts(peer);
       connections.add(this);
       loop = loops.get();
       loop.add(this);
@@ -850,7 +861,7 @@ public final class Http1Relay implements DrainableServer {
 
     @Override
     public String clientAddress() {
-      return forwarded.trusts(client.peer)
+      return client.peerTrusted
           ? forwarded.clientAddress(client.peer, headers(ForwardedHeaders.X_FORWARDED_FOR))
           : client.peer;
     }
@@ -1402,7 +1413,7 @@ public final class Http1Relay implements DrainableServer {
 
     /** The head sent upstream: the client's, with hop-by-hop fields gone and ours set. */
     private ByteBuf requestHead(UpstreamLink to) {
-      return forwarded.trusts(client.peer) ? trustedRequestHead(to) : untrustedRequestHead(to);
+      return client.peerTrusted ? trustedRequestHead(to) : untrustedRequestHead(to);
     }
 
     /**
@@ -1412,23 +1423,13 @@ public final class Http1Relay implements DrainableServer {
      */
     private ByteBuf trustedRequestHead(UpstreamLink to) {
       ByteBuf out = requestLine();
-      String forwardedFor = null;
-      String forwardedChain = null;
-      String via = null;
       boolean hasProto = false;
       boolean hasHost = false;
       for (int i = 0; i < head.count; i++) {
         byte kind = head.kinds[i];
-        if (kind == Http1Head.X_FORWARDED_FOR) {
-          forwardedFor = joined(forwardedFor, head.value(i));
-          continue;
-        }
-        if (kind == Http1Head.FORWARDED) {
-          forwardedChain = joined(forwardedChain, head.value(i));
-          continue;
-        }
-        if (kind == Http1Head.VIA) {
-          via = joined(via, head.value(i));
+        if (kind == Http1Head.X_FORWARDED_FOR
+            || kind == Http1Head.FORWARDED
+            || kind == Http1Head.VIA) {
           continue;
         }
         hasProto |= kind == Http1Head.X_FORWARDED_PROTO;
@@ -1442,16 +1443,62 @@ public final class Http1Relay implements DrainableServer {
         }
         copyLine(head, i, out);
       }
-      forwarded.trustedFields(
-          client.seen(head),
-          client.forwardedElement(head),
-          forwardedFor,
-          forwardedChain,
-          hasProto,
-          hasHost,
-          (name, value) -> writeField(out, name, value));
-      writeVia(out, via == null ? "" : via);
+      // What ForwardedHeaders.trustedFields writes, in its order, from the head's bytes: no text
+      // is made of the peer's values (two trusted hops per request in the hybrid chain).
+      writeExtended(out, X_FORWARDED_FOR_FIELD, Http1Head.X_FORWARDED_FOR, client.peer);
+      if (!hasProto) {
+        out.writeBytes(X_FORWARDED_PROTO_HTTP);
+      }
+      if (!hasHost && head.host != null) {
+        writeField(out, ForwardedHeaders.X_FORWARDED_HOST, head.host);
+      }
+      writeExtended(out, FORWARDED_FIELD, Http1Head.FORWARDED, client.forwardedElement(head));
+      if (hasValues(Http1Head.VIA)) {
+        writeExtended(out, VIA_FIELD, Http1Head.VIA, viaHop[head.http10 ? 1 : 0]);
+      } else {
+        out.writeBytes(viaAlone[head.http10 ? 1 : 0]);
+      }
       return finishRequestHead(out, to);
+    }
+
+    /**
+     * {@code field} (name, colon and space) with the values of every field of {@code kind} joined
+     * by commas, then {@code appended}: only {@code appended} when they are blank together, as the
+     * joined text's {@code isBlank()} is in {@link ForwardedHeaders#trustedFields}.
+     */
+    private void writeExtended(ByteBuf out, byte[] field, byte kind, String appended) {
+      out.writeBytes(field);
+      if (hasValues(kind)) {
+        boolean first = true;
+        for (int i = 0; i < head.count; i++) {
+          if (head.kinds[i] == kind) {
+            if (!first) {
+              out.writeBytes(COMMA_SPACE);
+            }
+            out.writeBytes(head.bytes, head.valueStart[i], head.valueEnd[i] - head.valueStart[i]);
+            first = false;
+          }
+        }
+        out.writeBytes(COMMA_SPACE);
+      }
+      out.writeCharSequence(appended, StandardCharsets.ISO_8859_1);
+      out.writeBytes(CRLF);
+    }
+
+    /** Whether the values of the fields of {@code kind}, joined by commas, are not blank. */
+    private boolean hasValues(byte kind) {
+      int fields = 0;
+      boolean blank = true;
+      for (int i = 0; i < head.count; i++) {
+        if (head.kinds[i] == kind) {
+          fields++;
+          for (int b = head.valueStart[i]; b < head.valueEnd[i] && blank; b++) {
+            blank = Character.isWhitespace((char) (head.bytes[b] & 0xff));
+          }
+        }
+      }
+      // Two fields or more join with a comma, which is not blank.
+      return fields > 1 || fields == 1 && !blank;
     }
 
     /**
@@ -1572,11 +1619,6 @@ public final class Http1Relay implements DrainableServer {
       out.writeBytes(CRLF);
       return out;
     }
-  }
-
-  /** {@code so far}, then {@code value}, as the values of repeated fields join. */
-  private static String joined(String soFar, String value) {
-    return soFar == null ? value : soFar + ", " + value;
   }
 
   /**
@@ -1889,6 +1931,10 @@ public final class Http1Relay implements DrainableServer {
   }
 
   /** {@code name: value} and CRLF, as bytes to write as they are. */
+  private static byte[] fieldStart(String name) {
+    return (name + ": ").getBytes(StandardCharsets.ISO_8859_1);
+  }
+
   private static byte[] fieldLine(String name, String value) {
     return (name + ": " + value + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
   }
