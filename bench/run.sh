@@ -190,12 +190,14 @@ JFR_SPLIT=${BENCH_JFR:-0}
 # summarised per target, profile and JVM into perf/<...>.txt. Needs `perf` (linux-perf).
 PERF_SPLIT=${BENCH_PERF:-0}
 thread_ticks() { # thread_ticks PID... -> "pid tid group ticks voluntary involuntary" (tabs) per thread
-  local p f t g
+  local p f t g n=0 prefix=""
   for p in "$@"; do
+    # A chain's processes apart: "1:" is the first pid of the target (its front), and so on.
+    n=$((n + 1)); [ $# -gt 1 ] && prefix="$n:"
     for f in $(tree_pids "$p"); do
       for t in /proc/"$f"/task/*; do
         [ -r "$t/stat" ] || continue
-        g=$(tr -d '0-9' <"$t/comm" 2>/dev/null | tr ' ' '_')
+        g=$prefix$(tr -d '0-9' <"$t/comm" 2>/dev/null | tr ' ' '_')
         printf '%s\t%s\t%s\t%s\t%s\n' "$f" "${t##*/}" "${g:-?}" \
           "$(sed -E 's/^.*\) //' "$t/stat" | awk '{print $12 + $13}')" \
           "$(awk '/^voluntary_ctxt_switches/{v=$2} /^nonvoluntary_ctxt_switches/{n=$2} END{print v "\t" n}' "$t/status" 2>/dev/null)"
