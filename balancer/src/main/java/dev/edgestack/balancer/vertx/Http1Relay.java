@@ -1445,60 +1445,27 @@ public final class Http1Relay implements DrainableServer {
       }
       // What ForwardedHeaders.trustedFields writes, in its order, from the head's bytes: no text
       // is made of the peer's values (two trusted hops per request in the hybrid chain).
-      writeExtended(out, X_FORWARDED_FOR_FIELD, Http1Head.X_FORWARDED_FOR, client.peer);
+      writeExtended(out, head, X_FORWARDED_FOR_FIELD, Http1Head.X_FORWARDED_FOR, client.peer);
       if (!hasProto) {
         out.writeBytes(X_FORWARDED_PROTO_HTTP);
       }
       if (!hasHost && head.host != null) {
         writeField(out, ForwardedHeaders.X_FORWARDED_HOST, head.host);
       }
-      writeExtended(out, FORWARDED_FIELD, Http1Head.FORWARDED, client.forwardedElement(head));
-      if (hasValues(Http1Head.VIA)) {
-        writeExtended(out, VIA_FIELD, Http1Head.VIA, viaHop[head.http10 ? 1 : 0]);
-      } else {
-        out.writeBytes(viaAlone[head.http10 ? 1 : 0]);
-      }
+      writeExtended(out, head, FORWARDED_FIELD, Http1Head.FORWARDED, client.forwardedElement(head));
+      writeViaAfter(out, head);
       return finishRequestHead(out, to);
     }
 
     /**
-     * {@code field} (name, colon and space) with the values of every field of {@code kind} joined
-     * by commas, then {@code appended}: only {@code appended} when they are blank together, as the
-     * joined text's {@code isBlank()} is in {@link ForwardedHeaders#trustedFields}.
+     * This tier's Via after the Via values of {@code message} (this request's, or its answer's).
      */
-    private void writeExtended(ByteBuf out, byte[] field, byte kind, String appended) {
-      out.writeBytes(field);
-      if (hasValues(kind)) {
-        boolean first = true;
-        for (int i = 0; i < head.count; i++) {
-          if (head.kinds[i] == kind) {
-            if (!first) {
-              out.writeBytes(COMMA_SPACE);
-            }
-            out.writeBytes(head.bytes, head.valueStart[i], head.valueEnd[i] - head.valueStart[i]);
-            first = false;
-          }
-        }
-        out.writeBytes(COMMA_SPACE);
+    private void writeViaAfter(ByteBuf out, Http1Head message) {
+      if (hasValues(message, Http1Head.VIA)) {
+        writeExtended(out, message, VIA_FIELD, Http1Head.VIA, viaHop[head.http10 ? 1 : 0]);
+      } else {
+        out.writeBytes(viaAlone[head.http10 ? 1 : 0]);
       }
-      out.writeCharSequence(appended, StandardCharsets.ISO_8859_1);
-      out.writeBytes(CRLF);
-    }
-
-    /** Whether the values of the fields of {@code kind}, joined by commas, are not blank. */
-    private boolean hasValues(byte kind) {
-      int fields = 0;
-      boolean blank = true;
-      for (int i = 0; i < head.count; i++) {
-        if (head.kinds[i] == kind) {
-          fields++;
-          for (int b = head.valueStart[i]; b < head.valueEnd[i] && blank; b++) {
-            blank = Character.isWhitespace((char) (head.bytes[b] & 0xff));
-          }
-        }
-      }
-      // Two fields or more join with a comma, which is not blank.
-      return fields > 1 || fields == 1 && !blank;
     }
 
     /**
@@ -1583,14 +1550,9 @@ public final class Http1Relay implements DrainableServer {
       }
       out.writeBytes(response.bytes, 9, lineEnd - 9);
       out.writeBytes(CRLF);
-      List<String> via = null;
       for (int i = 0; i < response.count; i++) {
         byte kind = response.kinds[i];
         if (kind == Http1Head.VIA) {
-          if (via == null) {
-            via = new ArrayList<>(1);
-          }
-          via.add(response.value(i));
           continue;
         }
         if (kind == Http1Head.REQUEST_ID
@@ -1602,7 +1564,7 @@ public final class Http1Relay implements DrainableServer {
         copyLine(response, i, out);
       }
       writeFields(route.responseEdits(), out);
-      writeVia(out, via == null ? "" : String.join(", ", via));
+      writeViaAfter(out, response);
       writeRequestId(out);
       Optional<String> debugHeader = pool.config().debugHeader();
       if (debugHeader.isPresent()) {
@@ -1931,6 +1893,49 @@ public final class Http1Relay implements DrainableServer {
   }
 
   /** {@code name: value} and CRLF, as bytes to write as they are. */
+  /**
+   * {@code field} (name, colon and space) with the values of every field of {@code kind} in {@code
+   * message} joined by commas, then {@code appended}: only {@code appended} when they are blank
+   * together, as the joined text's {@code isBlank()} is in {@link ForwardedHeaders#trustedFields}.
+   * No text is made of the values.
+   */
+  private static void writeExtended(
+      ByteBuf out, Http1Head message, byte[] field, byte kind, String appended) {
+    out.writeBytes(field);
+    if (hasValues(message, kind)) {
+      boolean first = true;
+      for (int i = 0; i < message.count; i++) {
+        if (message.kinds[i] == kind) {
+          if (!first) {
+            out.writeBytes(COMMA_SPACE);
+          }
+          out.writeBytes(
+              message.bytes, message.valueStart[i], message.valueEnd[i] - message.valueStart[i]);
+          first = false;
+        }
+      }
+      out.writeBytes(COMMA_SPACE);
+    }
+    out.writeCharSequence(appended, StandardCharsets.ISO_8859_1);
+    out.writeBytes(CRLF);
+  }
+
+  /** Whether the values of the fields of {@code kind}, joined by commas, are not blank. */
+  private static boolean hasValues(Http1Head message, byte kind) {
+    int fields = 0;
+    boolean blank = true;
+    for (int i = 0; i < message.count; i++) {
+      if (message.kinds[i] == kind) {
+        fields++;
+        for (int b = message.valueStart[i]; b < message.valueEnd[i] && blank; b++) {
+          blank = Character.isWhitespace((char) (message.bytes[b] & 0xff));
+        }
+      }
+    }
+    // Two fields or more join with a comma, which is not blank.
+    return fields > 1 || fields == 1 && !blank;
+  }
+
   private static byte[] fieldStart(String name) {
     return (name + ": ").getBytes(StandardCharsets.ISO_8859_1);
   }
