@@ -206,15 +206,19 @@ public final class Http1Relay implements DrainableServer {
     }
     connections.forEach(ClientConnection::drain);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    context.vertx().setPeriodic(20, id -> awaitDrained(id, deadline, done));
+    context.vertx().setTimer(20, id -> awaitDrained(deadline, done));
     return done.future();
   }
 
-  private void awaitDrained(long timer, long deadline, Promise<Void> done) {
+  // One-shot timers, each setting the next: a periodic one cancelled from its own handler threw
+  // when its first tick came before setPeriodic, called off the event loop, had stored the task
+  // (Vert.x 5.0 assigns it after scheduling), which ended the checks and left the drain hanging.
+  private void awaitDrained(long deadline, Promise<Void> done) {
     if (connections.isEmpty() || System.nanoTime() - deadline > 0) {
-      context.vertx().cancelTimer(timer);
       connections.forEach(ClientConnection::forceClose);
       done.tryComplete();
+    } else {
+      context.vertx().setTimer(20, id -> awaitDrained(deadline, done));
     }
   }
 

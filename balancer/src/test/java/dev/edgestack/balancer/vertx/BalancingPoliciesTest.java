@@ -237,7 +237,10 @@ class BalancingPoliciesTest {
   void aQueuedRequestWhoseDeadlinePassesIsATimeoutNotABusyPool(String engine) throws Exception {
     ConcurrentLinkedQueue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
     // The first answer starts at once and then streams on, holding the endpoint's only slot past
-    // the deadline of the request queued behind it (a started answer is no longer timed out).
+    // the deadline of the request queued behind it (a started answer is no longer timed out, but
+    // one that stalls for the request timeout is cut). The timeout is twenty write intervals: at
+    // 300 ms a loaded machine stalled the stream that long, the slot came free and the second
+    // request was sent, and cut in turn, instead of timing out in the queue.
     int slow =
         backend(
             "slow",
@@ -258,7 +261,7 @@ class BalancingPoliciesTest {
     startProxy(
         NO_CHECKS
             + "endpoints: 127.0.0.1:%d\n".formatted(slow)
-            + "timeouts: {request: 300ms}\n"
+            + "timeouts: {request: 1s}\n"
             + "limits: {maxRequestsPerEndpoint: 1, queueSize: 10, queueTimeout: 5s}\n",
         engine);
     CompletableFuture<HttpResponse<String>> first = getAsync("/1");
