@@ -1426,7 +1426,8 @@ public final class Http1Relay implements DrainableServer {
           pool.retryBudget().retryFinished();
         }
       }
-      if (route != null) {
+      // A route without a completion (edge-lb's, internal-lb's) needs no context here.
+      if (route != null && route.completion() != RelayRoute.Completion.NONE) {
         ContextInternal loopContext = client.vertxContext;
         ContextInternal outer = enter(loopContext);
         try {
