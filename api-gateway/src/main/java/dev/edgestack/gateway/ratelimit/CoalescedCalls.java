@@ -43,8 +43,9 @@ final class CoalescedCalls {
     private final Promise<PolicyDecision> promise = Promise.promise();
     private final Context context;
 
-    Waiter(Vertx vertx) {
-      this.context = CallerContext.of(vertx);
+    Waiter() {
+      // Null off Vert.x: such a waiter is answered on the store's thread and never gathers.
+      this.context = Vertx.currentContext();
     }
 
     io.vertx.core.Future<PolicyDecision> future() {

@@ -85,9 +85,7 @@ final class HazelcastRateLimitStore implements RateLimitStore {
     }
     try {
       IMap<String, Serializable> map = map(instance.get(), policy);
-      Context caller = CallerContext.of(vertx);
-      return onContext(
-          map.submitToKey(key, processor), caller != null ? caller : vertx.getOrCreateContext());
+      return onContext(map.submitToKey(key, processor), vertx.getOrCreateContext());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -191,7 +191,7 @@ final class PolicyLimiter {
     // The breaker is asked once per call in send: asking takes the half-open probe.
     CoalescedCalls keyCalls =
         calls.computeIfAbsent(key, k -> new CoalescedCalls(MAX_BATCH, callsInFlight));
-    CoalescedCalls.Waiter waiter = new CoalescedCalls.Waiter(vertx);
+    CoalescedCalls.Waiter waiter = new CoalescedCalls.Waiter();
     keyCalls.enter(waiter, batch -> send(key, keyCalls, batch));
     return waiter.future();
   }

@@ -36,7 +36,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -223,6 +225,27 @@ public final class Http1Relay implements DrainableServer {
   }
 
   /**
+   * Makes {@code loopContext} current on its event loop until {@link #exit}, so that gate code
+   * called meanwhile (a decision, a completion, the admission queue) finds it as {@link
+   * io.vertx.core.Vertx#currentContext()}: its timers, store answers and promises come back on this
+   * loop, and no context is made per call. Nearly free when it is already current (a client read
+   * enters once for all the requests it delivers); otherwise one Vert.x dispatch.
+   */
+  static ContextInternal enter(ContextInternal loopContext) {
+    if (ContextInternal.current() == loopContext) {
+      return loopContext;
+    }
+    return loopContext.beginDispatch();
+  }
+
+  /** Ends what {@link #enter} began; {@code outer} is what it returned. */
+  static void exit(ContextInternal loopContext, ContextInternal outer) {
+    if (outer != loopContext) {
+      loopContext.endDispatch(outer);
+    }
+  }
+
+  /**
    * What one event loop keeps: its kept-alive upstream connections per endpoint, and its client
    * connections, whose timeouts one sweep checks every {@link #SWEEP_MILLIS} instead of a timer
    * scheduled and cancelled per request.
@@ -231,6 +254,20 @@ public final class Http1Relay implements DrainableServer {
     final Map<Endpoint, ArrayDeque<UpstreamLink>> idle = new HashMap<>();
     final List<ClientConnection> clients = new ArrayList<>();
     ScheduledFuture<?> sweep;
+    // The loop's Vert.x context, made once: current while the relay runs gate code (see enter).
+    ContextInternal vertxContext;
+
+    ContextInternal vertxContext(EventLoop eventLoop) {
+      if (vertxContext == null) {
+        vertxContext =
+            ((VertxInternal) context.vertx())
+                .contextBuilder()
+                .withThreadingModel(ThreadingModel.EVENT_LOOP)
+                .withEventLoop(eventLoop)
+                .build();
+      }
+      return vertxContext;
+    }
 
     void add(ClientConnection client) {
       clients.add(client);
@@ -274,6 +311,8 @@ public final class Http1Relay implements DrainableServer {
     // Filled by each admission of this connection's requests, one at a time.
     final UpstreamPool.Admission admission = new UpstreamPool.Admission();
     private LoopState loop;
+    // This loop's Vert.x context (LoopState.vertxContext), current while gate code runs.
+    ContextInternal vertxContext;
     // When the connection times out while waiting for a head: idle (no byte yet) or too slow.
     private long headDeadline = Long.MAX_VALUE;
     private boolean headStarted;
@@ -292,6 +331,7 @@ public final class Http1Relay implements DrainableServer {
       peerTrusted = forwarded.trusts(peer);
       connections.add(this);
       loop = loops.get();
+      vertxContext = loop.vertxContext(ctx.channel().eventLoop());
       loop.add(this);
       if (draining) {
         ctx.close();
@@ -311,7 +351,13 @@ public final class Http1Relay implements DrainableServer {
           in == null
               ? bytes
               : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), in, bytes);
-      process();
+      // One dispatch for every request this read delivers (pipelined ones included).
+      ContextInternal outer = enter(vertxContext);
+      try {
+        process();
+      } finally {
+        exit(vertxContext, outer);
+      }
     }
 
     @Override
@@ -753,6 +799,16 @@ public final class Http1Relay implements DrainableServer {
     }
 
     void begin() {
+      ContextInternal loopContext = client.vertxContext;
+      ContextInternal outer = enter(loopContext);
+      try {
+        decide(loopContext);
+      } finally {
+        exit(loopContext, outer);
+      }
+    }
+
+    private void decide(ContextInternal loopContext) {
       Future<RelayRoute> decided;
       try {
         decided = gate.decide(this);
@@ -763,17 +819,22 @@ public final class Http1Relay implements DrainableServer {
         routed(decided);
         return;
       }
-      // Decided elsewhere (a key fetch, the rate-limit store): go on on this connection's loop.
-      EventLoop loop = client.ctx.channel().eventLoop();
+      // Decided elsewhere (a key fetch, the rate-limit store): go on on this connection's loop,
+      // in its context.
       outstanding++;
       decided.onComplete(
           done -> {
-            if (loop.inEventLoop()) {
-              outstanding--;
-              routed(done);
+            if (loopContext.inThread()) {
+              ContextInternal outer = enter(loopContext);
+              try {
+                outstanding--;
+                routed(done);
+              } finally {
+                exit(loopContext, outer);
+              }
             } else {
-              loop.execute(
-                  () -> {
+              loopContext.runOnContext(
+                  ignored -> {
                     outstanding--;
                     routed(done);
                   });
@@ -1066,31 +1127,37 @@ public final class Http1Relay implements DrainableServer {
 
     private void waitForRoom(long remainingMillis, long releasesSeen) {
       long queued = System.nanoTime();
-      EventLoop loop = client.ctx.channel().eventLoop();
+      ContextInternal loopContext = client.vertxContext;
       outstanding++;
-      pool.queue()
-          .await(Math.max(1, remainingMillis), releasesSeen)
-          .onComplete(
-              woken ->
-                  loop.execute(
-                      () -> {
-                        outstanding--;
-                        pool.meters()
-                            .queueWait()
-                            .record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
-                        if (finished) {
-                          if (woken.succeeded()) {
-                            // The room this waiter was given goes to the next one.
-                            pool.queue().wakeOne();
-                          }
-                          return;
-                        }
-                        if (woken.succeeded()) {
-                          attempt();
-                          return;
-                        }
-                        fail(pool.rejected(woken.cause(), deadline));
-                      }));
+      Future<Void> room;
+      // The queue's timer and wake-up run on this loop's context.
+      ContextInternal outer = enter(loopContext);
+      try {
+        room = pool.queue().await(Math.max(1, remainingMillis), releasesSeen);
+      } finally {
+        exit(loopContext, outer);
+      }
+      room.onComplete(
+          woken ->
+              loopContext.runOnContext(
+                  ignored -> {
+                    outstanding--;
+                    pool.meters()
+                        .queueWait()
+                        .record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
+                    if (finished) {
+                      if (woken.succeeded()) {
+                        // The room this waiter was given goes to the next one.
+                        pool.queue().wakeOne();
+                      }
+                      return;
+                    }
+                    if (woken.succeeded()) {
+                      attempt();
+                      return;
+                    }
+                    fail(pool.rejected(woken.cause(), deadline));
+                  }));
     }
 
     private void connect(Endpoint target, long remainingNanos) {
@@ -1380,13 +1447,20 @@ public final class Http1Relay implements DrainableServer {
           pool.retryBudget().retryFinished();
         }
       }
-      if (route != null) {
-        route
-            .completion()
-            .done(
-                aborted && !responseStarted && status == 0 ? 499 : status,
-                failure,
-                System.nanoTime() - startNanos);
+      // A route without a completion (edge-lb's, internal-lb's) needs no context here.
+      if (route != null && route.completion() != RelayRoute.Completion.NONE) {
+        ContextInternal loopContext = client.vertxContext;
+        ContextInternal outer = enter(loopContext);
+        try {
+          route
+              .completion()
+              .done(
+                  aborted && !responseStarted && status == 0 ? 499 : status,
+                  failure,
+                  System.nanoTime() - startNanos);
+        } finally {
+          exit(loopContext, outer);
+        }
       }
       accessLog.count(served, status, startNanos, aborted);
       if (accessLog.writesLines()) {
