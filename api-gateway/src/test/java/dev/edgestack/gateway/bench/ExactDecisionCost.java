@@ -51,8 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>With {@code -Dlease=N} the policy is {@code leased} with {@code maxBatch} N: the CPU per
  * decision then includes a share of each lease refill.
  *
- * <p>With {@code -Dbare=true} the decisions start on an event loop without a Vert.x context, as in
- * the relay (the gateway's default engine), instead of on a context.
+ * <p>With {@code -Dbare=true} the decisions start on an event loop without a Vert.x context, as the
+ * relay's handlers did until session 6 (the relay now makes its loop's context current around gate
+ * code, which the default, a context, matches); kept to price code that runs on a bare loop.
  */
 public final class ExactDecisionCost {
   private static final AtomicLong UNDECIDED = new AtomicLong();
@@ -147,7 +148,7 @@ public final class ExactDecisionCost {
     AtomicLong done = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(concurrency);
-    // -Dbare=true: from an event loop without a Vert.x context, as the relay's handlers run.
+    // -Dbare=true: from an event loop without a Vert.x context (see the class comment).
     Context context = vertx.getOrCreateContext();
     loopExecutor =
         Boolean.getBoolean("bare")
