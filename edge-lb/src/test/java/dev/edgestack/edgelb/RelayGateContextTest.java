@@ -5,12 +5,7 @@ import static dev.edgestack.runtime.testing.RawHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.edgestack.balancer.PoolConfig;
-import dev.edgestack.balancer.vertx.ProxyServer;
 import dev.edgestack.balancer.vertx.RelayRoute;
-import dev.edgestack.balancer.vertx.UpstreamPool;
-import dev.edgestack.runtime.config.ConfigLoader;
-import dev.edgestack.runtime.process.EdgeProcess;
 import dev.edgestack.runtime.process.RunningInstance;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -18,10 +13,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.Socket;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class RelayGateContextTest {
   private final Vertx vertx = Vertx.vertx();
-  private final AtomicReference<UpstreamPool> pool = new AtomicReference<>();
   // What each step saw, in order: its current context and its thread.
   private final List<Context> contexts = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -48,54 +40,32 @@ class RelayGateContextTest {
             .requestHandler(request -> request.response().end("at " + request.path()))
             .listen(0, "127.0.0.1")
             .await(10, TimeUnit.SECONDS);
-    String yaml =
-        """
-        instance: {name: context-test}
-        server: {port: 0, engine: relay}
-        shutdown: {drainDelay: 0s, timeout: 5s}
-        admin: {port: 0}
-        pool:
-          name: backends
-          endpoints: "127.0.0.1:%d"
-          healthCheck: {enabled: false}
-        """
-            .formatted(backend.actualPort());
-    var config = ConfigLoader.withVariables(Map.of()).parse("context.yaml", yaml);
     edge =
-        EdgeProcess.start(
-                "edge-lb",
-                config,
-                context -> {
-                  pool.set(
-                      UpstreamPool.create(
-                          context,
-                          PoolConfig.from(context.config().object("pool"), "context.yaml")));
-                  return ProxyServer.startRelay(
-                      context,
-                      request -> {
-                        seen();
-                        Promise<RelayRoute> decision = Promise.promise();
-                        RelayRoute route =
-                            RelayRoute.to(pool.get())
-                                .withCompletion((status, failure, nanos) -> seen());
-                        if (request.path().equals("/timer")) {
-                          context
-                              .vertx()
-                              .setTimer(
-                                  1,
-                                  id -> {
-                                    seen();
-                                    decision.complete(route);
-                                  });
-                        } else {
-                          // As a Hazelcast partition thread or a key fetch would answer.
-                          new Thread(() -> decision.complete(route), "foreign-decider").start();
-                        }
-                        return decision.future();
-                      },
-                      request -> request.response().setStatusCode(421).end());
-                })
-            .await(20, TimeUnit.SECONDS);
+        GatedRelay.start(
+            "context-test",
+            "",
+            backend.actualPort(),
+            (context, pool) ->
+                request -> {
+                  seen();
+                  Promise<RelayRoute> decision = Promise.promise();
+                  RelayRoute route =
+                      RelayRoute.to(pool).withCompletion((status, failure, nanos) -> seen());
+                  if (request.path().equals("/timer")) {
+                    context
+                        .vertx()
+                        .setTimer(
+                            1,
+                            id -> {
+                              seen();
+                              decision.complete(route);
+                            });
+                  } else {
+                    // As a Hazelcast partition thread or a key fetch would answer.
+                    new Thread(() -> decision.complete(route), "foreign-decider").start();
+                  }
+                  return decision.future();
+                });
   }
 
   private void seen() {

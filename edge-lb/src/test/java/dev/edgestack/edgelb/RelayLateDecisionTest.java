@@ -4,12 +4,8 @@ import static dev.edgestack.runtime.testing.RawHttp.readResponse;
 import static dev.edgestack.runtime.testing.RawHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgestack.balancer.PoolConfig;
-import dev.edgestack.balancer.vertx.ProxyServer;
 import dev.edgestack.balancer.vertx.RelayRoute;
 import dev.edgestack.balancer.vertx.UpstreamPool;
-import dev.edgestack.runtime.config.ConfigLoader;
-import dev.edgestack.runtime.process.EdgeProcess;
 import dev.edgestack.runtime.process.RunningInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.Socket;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -59,43 +54,25 @@ class RelayLateDecisionTest {
                 })
             .listen(0, "127.0.0.1")
             .await(10, TimeUnit.SECONDS);
-    String yaml =
-        """
-        instance: {name: late-test}
-        server: {port: 0, engine: relay, idleTimeout: 300ms}
-        shutdown: {drainDelay: 0s, timeout: 5s}
-        admin: {port: 0}
-        pool:
-          name: backends
-          endpoints: "127.0.0.1:%d"
-          healthCheck: {enabled: false}
-        """
-            .formatted(backend.actualPort());
-    var config = ConfigLoader.withVariables(Map.of()).parse("late.yaml", yaml);
     edge =
-        EdgeProcess.start(
-                "edge-lb",
-                config,
-                context -> {
-                  pool.set(
-                      UpstreamPool.create(
-                          context, PoolConfig.from(context.config().object("pool"), "late.yaml")));
-                  return ProxyServer.startRelay(
-                      context,
-                      request -> {
-                        if (request.path().equals("/throws")) {
-                          throw new IllegalStateException("a bug in the gate");
-                        }
-                        if (request.path().equals("/late")) {
-                          Promise<RelayRoute> decision = Promise.promise();
-                          undecided.set(decision);
-                          return decision.future();
-                        }
-                        return Future.succeededFuture(RelayRoute.to(pool.get()));
-                      },
-                      request -> request.response().setStatusCode(421).end());
-                })
-            .await(20, TimeUnit.SECONDS);
+        GatedRelay.start(
+            "late-test",
+            ", idleTimeout: 300ms",
+            backend.actualPort(),
+            (context, made) -> {
+              pool.set(made);
+              return request -> {
+                if (request.path().equals("/throws")) {
+                  throw new IllegalStateException("a bug in the gate");
+                }
+                if (request.path().equals("/late")) {
+                  Promise<RelayRoute> decision = Promise.promise();
+                  undecided.set(decision);
+                  return decision.future();
+                }
+                return Future.succeededFuture(RelayRoute.to(made));
+              };
+            });
   }
 
   @AfterEach
