@@ -88,19 +88,16 @@ final class GatewaySteps {
       String rawQuery,
       Supplier<String> clientAddress,
       boolean closeWhenTooLarge) {
-    // Each step goes on to the next in place when it is already done (the usual case), and only
-    // a step still under way (a key fetch, the rate-limit store) costs a composition.
+    // Each step goes on to the next in place when it is already done (the usual case, see then),
+    // and only a step still under way (a key fetch, the rate-limit store) costs a composition.
     try {
       Future<Void> bodyChecked =
           route.maxBodyBytes().isEmpty()
               ? Future.succeededFuture()
               : BodyLimit.check(headers.getAll("Content-Length"), route.maxBodyBytes().getAsLong());
-      if (bodyChecked.succeeded()) {
-        return authenticate(route, headers, rawQuery, clientAddress);
-      }
       return closeWhenTooLarge && bodyChecked.failed()
           ? closing(bodyChecked.cause())
-          : bodyChecked.compose(ignored -> authenticate(route, headers, rawQuery, clientAddress));
+          : then(bodyChecked, ignored -> authenticate(route, headers, rawQuery, clientAddress));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -108,10 +105,9 @@ final class GatewaySteps {
 
   private Future<Admission> authenticate(
       RouteConfig route, MultiMap headers, String rawQuery, Supplier<String> clientAddress) {
-    Future<Optional<Identity>> authenticated = authenticator.authenticate(route, headers, rawQuery);
-    return authenticated.succeeded()
-        ? authorize(route, authenticated.result(), headers, clientAddress)
-        : authenticated.compose(identity -> authorize(route, identity, headers, clientAddress));
+    return then(
+        authenticator.authenticate(route, headers, rawQuery),
+        identity -> authorize(route, identity, headers, clientAddress));
   }
 
   private Future<Admission> authorize(
@@ -119,10 +115,9 @@ final class GatewaySteps {
       Optional<Identity> identity,
       MultiMap headers,
       Supplier<String> clientAddress) {
-    Future<Optional<Identity>> authorized = authorizer.authorize(route, identity);
-    return authorized.succeeded()
-        ? rateLimit(route, authorized.result(), headers, clientAddress)
-        : authorized.compose(allowed -> rateLimit(route, allowed, headers, clientAddress));
+    return then(
+        authorizer.authorize(route, identity),
+        allowed -> rateLimit(route, allowed, headers, clientAddress));
   }
 
   private Future<Admission> rateLimit(
@@ -137,14 +132,11 @@ final class GatewaySteps {
       }
       return editHeaders(route, headers, new Admission(identity, List.of()));
     }
-    Future<List<RateLimitStatus>> limits =
+    return then(
         rateLimiter.admit(
             route.rateLimits(),
-            key -> RateLimitKeys.of(key, clientAddress, identity, route.id(), headers));
-    return limits.succeeded()
-        ? editHeaders(route, headers, new Admission(identity, limits.result()))
-        : limits.compose(
-            admitted -> editHeaders(route, headers, new Admission(identity, admitted)));
+            key -> RateLimitKeys.of(key, clientAddress, identity, route.id(), headers)),
+        admitted -> editHeaders(route, headers, new Admission(identity, admitted)));
   }
 
   private static Future<Admission> editHeaders(
