@@ -106,6 +106,11 @@ class Http1RelayTest {
     }
   }
 
+  /** The relay's own socket handling differs per transport; Http1RelayEpollTest runs epoll's. */
+  protected String transport() {
+    return "auto";
+  }
+
   private RunningInstance edge(String endpoints, String extra) throws Exception {
     return edge(endpoints, "round-robin", extra);
   }
@@ -117,6 +122,7 @@ class Http1RelayTest {
         server:
           port: 0
           engine: relay
+          transport: %s
           maxRequestLineBytes: 512
           maxHeaderBytes: 2048
           maxHeaderCount: 20
@@ -133,7 +139,7 @@ class Http1RelayTest {
           healthCheck: {enabled: false}
         %s
         """
-            .formatted(strategy, endpoints, extra);
+            .formatted(transport(), strategy, endpoints, extra);
     var config = ConfigLoader.withVariables(Map.of()).parse("edge-lb.yaml", yaml);
     RunningInstance edge =
         EdgeProcess.start("edge-lb", config, new EdgeLbMain()).await(20, TimeUnit.SECONDS);

@@ -148,11 +148,10 @@ public final class EdgeProcess {
     new ProcessorMetrics().bindTo(registry);
     Vertx vertx =
         Vertx.builder()
+            .withTransport(settings.transport().transport())
             .with(
                 new VertxOptions()
                     .setEventLoopPoolSize(eventLoops())
-                    // epoll where Netty's native library loads (Linux x86_64), else NIO.
-                    .setPreferNativeTransport(true)
                     .setMetricsOptions(
                         new MicrometerMetricsOptions()
                             .setEnabled(true)
@@ -169,7 +168,7 @@ public final class EdgeProcess {
                             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
-    logTransport(settings.instance(), vertx);
+    LOG.info("{}: network transport: {}", settings.instance(), settings.transport().describe());
     AtomicBoolean accepting = new AtomicBoolean(true);
     AtomicBoolean ready = new AtomicBoolean(false);
     HealthChecks readiness = HealthChecks.create(vertx);
@@ -210,18 +209,6 @@ public final class EdgeProcess {
               }
             });
     return result.future();
-  }
-
-  private static void logTransport(String instance, Vertx vertx) {
-    if (vertx.isNativeTransportEnabled()) {
-      LOG.info("{}: network transport: native (epoll)", instance);
-    } else {
-      Throwable cause = vertx.unavailableNativeTransportCause();
-      LOG.info(
-          "{}: network transport: NIO (native transport unavailable: {})",
-          instance,
-          cause == null ? "not requested" : cause.toString());
-    }
   }
 
   /** The number of event loops: one per core (the default, two per core, only adds threads). */

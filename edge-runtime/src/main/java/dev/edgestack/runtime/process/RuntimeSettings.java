@@ -22,7 +22,8 @@ public record RuntimeSettings(
     Duration drainDelay,
     Duration shutdownTimeout,
     TrustedProxies trustedProxies,
-    ListenerConfig listener) {
+    ListenerConfig listener,
+    NetworkTransport.Resolved transport) {
 
   /** The top-level keys read here; a deployable adds its own when it checks for unknown keys. */
   public static final List<String> KEYS =
@@ -30,7 +31,7 @@ public record RuntimeSettings(
 
   public static RuntimeSettings from(ConfigNode root) {
     ConfigNode instance = root.object("instance").requireOnly("name");
-    List<String> serverKeys = new ArrayList<>(List.of("host", "port"));
+    List<String> serverKeys = new ArrayList<>(List.of("host", "port", "transport"));
     serverKeys.addAll(ListenerConfig.KEYS);
     ConfigNode server = root.object("server").requireOnly(serverKeys.toArray(String[]::new));
     int port = server.integer("port", 0, 65535);
@@ -47,6 +48,17 @@ public record RuntimeSettings(
           forwarded.strings("trustedProxies"),
           "IP addresses or CIDR ranges such as 127.0.0.1/32 (" + e.getMessage() + ")");
     }
+    NetworkTransport wanted =
+        server.enumValue("transport", NetworkTransport.class, NetworkTransport.AUTO);
+    NetworkTransport.Resolved transport;
+    try {
+      transport = wanted.resolve();
+    } catch (IllegalStateException e) {
+      throw server.error(
+          "transport",
+          ConfigNode.spelling(wanted),
+          "a transport this machine can run, or auto (" + e.getMessage() + ")");
+    }
     return new RuntimeSettings(
         instance.string("name"),
         host,
@@ -56,6 +68,7 @@ public record RuntimeSettings(
         shutdown.duration("drainDelay", Duration.ZERO, Duration.ZERO),
         shutdown.duration("timeout", Duration.ofSeconds(10), Duration.ofMillis(1)),
         trusted,
-        ListenerConfig.from(server, port));
+        ListenerConfig.from(server, port),
+        transport);
   }
 }

@@ -8,6 +8,7 @@ import dev.edgestack.runtime.config.ConfigLoader;
 import dev.edgestack.runtime.http.Exchange;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.transport.Transport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,7 +109,7 @@ class EdgeProcessTest {
   }
 
   @Test
-  void usesTheNativeTransportWhereNettyShipsItAndNioElsewhere() throws Exception {
+  void autoTakesIoUringThenEpollWhereNettyShipsThemAndNioElsewhere() throws Exception {
     start("");
     var vertx = running.context().vertx();
     boolean linuxX64 =
@@ -117,7 +118,92 @@ class EdgeProcessTest {
     assertThat(vertx.isNativeTransportEnabled())
         .as("native transport (unavailable because: %s)", vertx.unavailableNativeTransportCause())
         .isEqualTo(linuxX64);
+    String expected =
+        Transport.IO_URING.available()
+            ? "IoUringTransport"
+            : Transport.EPOLL.available() ? "EpollTransport" : "NioTransport";
+    assertThat(transportOf(vertx)).isEqualTo(expected);
     assertThat(get(running.adminPort(), "/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aNamedTransportIsTheOneUsed() throws Exception {
+    for (String named : List.of("nio", "epoll")) {
+      if (named.equals("epoll") && !Transport.EPOLL.available()) {
+        continue;
+      }
+      var config =
+          ConfigLoader.withVariables(Map.of())
+              .parse(
+                  "tier.yaml",
+                  "instance: {name: t}\nserver: {port: 0, transport: %s}\nadmin: {port: 0}\n"
+                      .formatted(named));
+      RunningInstance instance =
+          EdgeProcess.start("test", config, context -> io.vertx.core.Future.succeededFuture())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(20, TimeUnit.SECONDS);
+      try {
+        assertThat(transportOf(instance.context().vertx()))
+            .isEqualTo(named.equals("nio") ? "NioTransport" : "EpollTransport");
+        assertThat(get(instance.adminPort(), "/health/live").statusCode()).isEqualTo(200);
+      } finally {
+        instance.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void anUnknownTransportFailsStartUpListingTheChoices() {
+    var config =
+        ConfigLoader.withVariables(Map.of())
+            .parse(
+                "tier.yaml",
+                "instance: {name: t}\nserver: {port: 0, transport: uring}\nadmin: {port: 0}\n");
+    assertThatThrownBy(() -> RuntimeSettings.from(config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "tier.yaml: server.transport: \"uring\" (expected: one of auto, io-uring, epoll, nio)");
+  }
+
+  @Test
+  void aTransportThisMachineCannotRunIsNamedWithItsInnermostCause() {
+    Transport refused =
+        new Transport() {
+          @Override
+          public String name() {
+            return "io_uring";
+          }
+
+          @Override
+          public boolean available() {
+            return false;
+          }
+
+          @Override
+          public Throwable unavailabilityCause() {
+            return new UnsatisfiedLinkError("wrapper")
+                .initCause(new IllegalStateException("io_uring_setup: Operation not permitted"));
+          }
+
+          @Override
+          public io.vertx.core.spi.transport.Transport implementation() {
+            throw new UnsupportedOperationException();
+          }
+        };
+    assertThatThrownBy(() -> NetworkTransport.required("io_uring", refused))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "io_uring is unavailable on this machine: IllegalStateException: io_uring_setup:"
+                + " Operation not permitted");
+    assertThatThrownBy(() -> NetworkTransport.required("kqueue", null))
+        .hasMessage(
+            "kqueue is unavailable on this machine: Netty's classes for it are not on the class"
+                + " path");
+  }
+
+  private static String transportOf(io.vertx.core.Vertx vertx) {
+    return ((io.vertx.core.internal.VertxInternal) vertx).transport().getClass().getSimpleName();
   }
 
   @Test
@@ -219,7 +305,7 @@ class EdgeProcessTest {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(ConfigException.class)
         .hasMessageContaining(
-            "tier.yaml: server.prot: unknown key (expected one of: bodyTimeout, engine, h2c, headerTimeout, host, http2, idleTimeout, maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, port, tls)");
+            "tier.yaml: server.prot: unknown key (expected one of: bodyTimeout, engine, h2c, headerTimeout, host, http2, idleTimeout, maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, port, tls, transport)");
   }
 
   @Test
