@@ -180,22 +180,28 @@ class GatewayResilienceTest {
 
   @Test
   void aProxiedRoutePastItsTimeoutIs504OnceAndTheUpstreamConnectionIsClosedWithoutRetry() {
+    // Several requests: the attempt's idle timeout and the route's deadline end together, and
+    // which of them ran first decided whether a retry went out after the deadline.
+    int requests = 5;
     int closedBefore = upstream.hangClosed.get();
-    long start = System.nanoTime();
+    for (int i = 0; i < requests; i++) {
+      long start = System.nanoTime();
 
-    HttpResponse<String> response = Http.get(base + "/api/hang");
+      HttpResponse<String> response = Http.get(base + "/api/hang");
 
-    assertThat(response.statusCode()).isEqualTo(504);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
-    assertThat(new JsonObject(response.body()).getString("type"))
-        .isEqualTo("urn:edge-stack:problem:upstream-timeout");
-    // Well before the pool's own 5 s request timeout.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      assertThat(response.statusCode()).isEqualTo(504);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .contains("application/problem+json");
+      assertThat(new JsonObject(response.body()).getString("type"))
+          .isEqualTo("urn:edge-stack:problem:upstream-timeout");
+      // Well before the pool's own 5 s request timeout.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
     // The pool could retry a timeout elsewhere, but the route's deadline has passed.
-    assertThat(upstream.calls("/hang")).isEqualTo(1);
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> upstream.hangClosed.get() == closedBefore + 1);
+        .until(() -> upstream.hangClosed.get() >= closedBefore + requests);
+    assertThat(upstream.calls("/hang")).isEqualTo(requests);
   }
 
   @Test

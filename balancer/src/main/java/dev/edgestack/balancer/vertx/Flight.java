@@ -35,6 +35,9 @@ final class Flight {
   long maxBodyBytes = -1;
   boolean expired;
   boolean bodyTooLarge;
+  // The attempt on the wire has as idle timeout the caller's remaining time, not the pool's
+  // request timeout: its timing out is the deadline, whether or not expire() ran first.
+  boolean idleBoundIsDeadline;
   // For relayed requests: the caller's edits, applied to each attempt's copy of the headers.
   Consumer<MultiMap> editHeaders = headers -> {};
 

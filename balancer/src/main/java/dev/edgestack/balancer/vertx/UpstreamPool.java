@@ -389,6 +389,7 @@ public final class UpstreamPool {
     flight.tried.add(endpoint);
     flight.attempts++;
     long idle = Math.min(config.requestTimeout().toMillis(), remainingMillis);
+    flight.idleBoundIsDeadline = idle < config.requestTimeout().toMillis();
     RequestOptions options = flight.options;
     options
         .setHost(endpoint.address().host())
@@ -429,7 +430,13 @@ public final class UpstreamPool {
                           meters.retry(String.valueOf(retry.status));
                           return attempt(flight, body);
                         }
-                        if (flight.expired || flight.bodyTooLarge) {
+                        // Both timers end at the deadline and either may run first; a retry
+                        // after it would send the request once more for nobody (seen in
+                        // GatewayResilienceTest: /hang reached both endpoints).
+                        if (flight.expired
+                            || flight.bodyTooLarge
+                            || flight.idleBoundIsDeadline
+                                && done.cause() instanceof TimeoutException) {
                           return cutShort(flight, attempt);
                         }
                         Outcome outcome = classifySent(flight, attempt, done.cause());
