@@ -251,7 +251,7 @@ if [ $NEED_HAPROXY = yes ]; then
   cat > "$WORK/haproxy.cfg" <<EOF
 global
   maxconn 4096
-  nbthread 2
+  nbthread ${BENCH_HAPROXY_THREADS:-2}
 defaults
   mode http
   timeout connect 1s
