@@ -5,9 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The variables the launcher gives each instance: expanded template env plus its identity. */
+/**
+ * The variables the launcher gives each instance: expanded template env plus its identity, and its
+ * share of the machine's event loops unless the template sets {@code EDGE_EVENT_LOOPS}.
+ */
 final class InstanceEnvironment {
   static final String KEY_FILE = "ISSUER_KEY_FILE";
+  static final String EVENT_LOOPS = "EDGE_EVENT_LOOPS";
 
   private InstanceEnvironment() {}
 
@@ -16,7 +20,8 @@ final class InstanceEnvironment {
       String instance,
       Map<String, Integer> ports,
       Map<String, List<Map<String, Integer>>> replicaPorts,
-      Path keyFile) {
+      Path keyFile,
+      String eventLoops) {
     Map<String, String> env = new LinkedHashMap<>();
     template
         .env()
@@ -29,6 +34,8 @@ final class InstanceEnvironment {
     ports.forEach(
         (name, port) -> env.put(TopologyReader.portVariable(name), Integer.toString(port)));
     env.put(KEY_FILE, keyFile.toString());
+    // A topology's own value wins: the share is only a default for processes on one machine.
+    env.putIfAbsent(EVENT_LOOPS, eventLoops);
     return env;
   }
 }

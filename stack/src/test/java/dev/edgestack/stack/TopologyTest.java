@@ -89,6 +89,20 @@ class TopologyTest {
   }
 
   @Test
+  void everyInstanceGetsItsShareOfTheCoresAsEventLoops() {
+    StackPlan plan = plan("hybrid");
+    String share = Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / 12));
+
+    assertThat(plan.instances())
+        .allSatisfy(
+            instance -> assertThat(instance.env()).containsEntry("EDGE_EVENT_LOOPS", share));
+    assertThat(StackPlanner.eventLoopsPerInstance(2, 12)).isEqualTo(1);
+    assertThat(StackPlanner.eventLoopsPerInstance(32, 12)).isEqualTo(2);
+    assertThat(StackPlanner.eventLoopsPerInstance(64, 3)).isEqualTo(21);
+    assertThat(StackPlanner.eventLoopsPerInstance(8, 0)).isEqualTo(8);
+  }
+
+  @Test
   void everyInstanceGetsItsIdentityPortsAndKeyFile() {
     StackPlan plan = plan("hybrid");
     Instance gateway = plan.instance("gateway-3").orElseThrow();

@@ -1,5 +1,6 @@
 package dev.edgestack.stack;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgestack.runtime.config.ConfigException;
@@ -51,6 +52,26 @@ class TopologyValidationTest {
   @Test
   void acceptsAValidFile() throws IOException {
     load(ISSUER + ACCOUNTS);
+  }
+
+  @Test
+  void aTopologysOwnEventLoopCountWinsOverTheLaunchersShare() throws IOException {
+    Files.writeString(
+        file,
+        "name: test\nentry: issuer\ninstances:\n"
+            + ISSUER
+            + ACCOUNTS.replace(
+                "    ports: {http: 8201, admin: 9201}\n",
+                "    ports: {http: 8201, admin: 9201}\n    env: {EDGE_EVENT_LOOPS: \"3\"}\n"));
+    StackPlan plan =
+        StackPlan.of(Topology.load(file, home), home, home.resolve("run"), PortAssignment.fixed());
+
+    assertThat(plan.instance("accounts-2").orElseThrow().env())
+        .containsEntry("EDGE_EVENT_LOOPS", "3");
+    assertThat(plan.instance("issuer").orElseThrow().env())
+        .containsEntry(
+            "EDGE_EVENT_LOOPS",
+            Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors() / 3)));
   }
 
   @Test

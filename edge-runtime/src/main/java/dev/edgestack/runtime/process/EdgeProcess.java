@@ -151,7 +151,7 @@ public final class EdgeProcess {
             .withTransport(settings.transport().transport())
             .with(
                 new VertxOptions()
-                    .setEventLoopPoolSize(eventLoops())
+                    .setEventLoopPoolSize(settings.eventLoops())
                     .setMetricsOptions(
                         new MicrometerMetricsOptions()
                             .setEnabled(true)
@@ -168,7 +168,11 @@ public final class EdgeProcess {
                             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
-    LOG.info("{}: network transport: {}", settings.instance(), settings.transport().describe());
+    LOG.info(
+        "{}: network transport: {}, {} event loop(s)",
+        settings.instance(),
+        settings.transport().describe(),
+        settings.eventLoops());
     AtomicBoolean accepting = new AtomicBoolean(true);
     AtomicBoolean ready = new AtomicBoolean(false);
     HealthChecks readiness = HealthChecks.create(vertx);
@@ -209,11 +213,6 @@ public final class EdgeProcess {
               }
             });
     return result.future();
-  }
-
-  /** The number of event loops: one per core (the default, two per core, only adds threads). */
-  static int eventLoops() {
-    return Runtime.getRuntime().availableProcessors();
   }
 
   private static JsonObject draining() {

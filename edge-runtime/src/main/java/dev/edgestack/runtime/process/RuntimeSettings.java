@@ -23,15 +23,18 @@ public record RuntimeSettings(
     Duration shutdownTimeout,
     TrustedProxies trustedProxies,
     ListenerConfig listener,
-    NetworkTransport.Resolved transport) {
+    NetworkTransport.Resolved transport,
+    int eventLoops) {
 
   /** The top-level keys read here; a deployable adds its own when it checks for unknown keys. */
   public static final List<String> KEYS =
       List.of("instance", "server", "admin", "shutdown", "forwarded", "reload");
 
+  private static final int MAX_EVENT_LOOPS = 1024;
+
   public static RuntimeSettings from(ConfigNode root) {
     ConfigNode instance = root.object("instance").requireOnly("name");
-    List<String> serverKeys = new ArrayList<>(List.of("host", "port", "transport"));
+    List<String> serverKeys = new ArrayList<>(List.of("host", "port", "transport", "eventLoops"));
     serverKeys.addAll(ListenerConfig.KEYS);
     ConfigNode server = root.object("server").requireOnly(serverKeys.toArray(String[]::new));
     int port = server.integer("port", 0, 65535);
@@ -69,6 +72,27 @@ public record RuntimeSettings(
         shutdown.duration("timeout", Duration.ofSeconds(10), Duration.ofMillis(1)),
         trusted,
         ListenerConfig.from(server, port),
-        transport);
+        transport,
+        eventLoops(server));
+  }
+
+  /**
+   * {@code auto}: one per core (Vert.x's default of two per core only adds threads). Fewer pay when
+   * several busy processes share the cores, as the launcher's topologies on one machine do: each
+   * loop then finds more sockets ready per wake-up (docs/transport.md).
+   */
+  private static int eventLoops(ConfigNode server) {
+    String text = server.string("eventLoops", "auto").trim();
+    if (text.equals("auto")) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    if (text.matches("\\d{1,4}")) {
+      int loops = Integer.parseInt(text);
+      if (loops >= 1 && loops <= MAX_EVENT_LOOPS) {
+        return loops;
+      }
+    }
+    throw server.error(
+        "eventLoops", text, "auto (one per core) or an integer from 1 to " + MAX_EVENT_LOOPS);
   }
 }

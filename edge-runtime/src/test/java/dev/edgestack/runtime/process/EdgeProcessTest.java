@@ -154,6 +154,55 @@ class EdgeProcessTest {
   }
 
   @Test
+  void eventLoopsAreOnePerCoreUnlessTheFileSaysHowMany() throws Exception {
+    start("");
+    assertThat(eventLoopsOf(running.context().vertx()))
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    var config =
+        ConfigLoader.withVariables(Map.of())
+            .parse(
+                "tier.yaml",
+                "instance: {name: t}\nserver: {port: 0, eventLoops: 1}\nadmin: {port: 0}\n");
+    RunningInstance one =
+        EdgeProcess.start("test", config, context -> io.vertx.core.Future.succeededFuture())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(20, TimeUnit.SECONDS);
+    try {
+      assertThat(eventLoopsOf(one.context().vertx())).isEqualTo(1);
+      assertThat(get(one.adminPort(), "/health/live").statusCode()).isEqualTo(200);
+    } finally {
+      one.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anEventLoopCountThatIsNotAutoOrAPositiveIntegerFailsStartUp() {
+    for (String bad : List.of("0", "-1", "two", "1025")) {
+      var config =
+          ConfigLoader.withVariables(Map.of())
+              .parse(
+                  "tier.yaml",
+                  "instance: {name: t}\nserver: {port: 0, eventLoops: %s}\nadmin: {port: 0}\n"
+                      .formatted(bad));
+      assertThatThrownBy(() -> RuntimeSettings.from(config))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage(
+              "tier.yaml: server.eventLoops: \"%s\" (expected: auto (one per core) or an integer"
+                      .formatted(bad)
+                  + " from 1 to 1024)");
+    }
+  }
+
+  private static int eventLoopsOf(io.vertx.core.Vertx vertx) {
+    int loops = 0;
+    for (var ignored : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) {
+      loops++;
+    }
+    return loops;
+  }
+
+  @Test
   void anUnknownTransportFailsStartUpListingTheChoices() {
     var config =
         ConfigLoader.withVariables(Map.of())
@@ -305,7 +354,7 @@ class EdgeProcessTest {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(ConfigException.class)
         .hasMessageContaining(
-            "tier.yaml: server.prot: unknown key (expected one of: bodyTimeout, engine, h2c, headerTimeout, host, http2, idleTimeout, maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, port, tls, transport)");
+            "tier.yaml: server.prot: unknown key (expected one of: bodyTimeout, engine, eventLoops, h2c, headerTimeout, host, http2, idleTimeout, maxBodyBytes, maxHeaderBytes, maxHeaderCount, maxRequestLineBytes, port, tls, transport)");
   }
 
   @Test
