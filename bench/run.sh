@@ -208,13 +208,20 @@ thread_ticks() { # thread_ticks PID... -> "pid tid group ticks voluntary involun
 
 # ---------------------------------------------------------------- 3. targets
 # Only the processes that the selected targets need are started.
-mapfile -t P < <(free_ports 17)
+mapfile -t P < <(free_ports 20)
 B1=${P[0]}; B2=${P[1]}; HA=${P[2]}; NG=${P[3]}; EL=${P[4]}; EL_ADMIN=${P[5]}; H3A=${P[6]}; H3B=${P[7]}
 GW=${P[8]}; GW_ADMIN=${P[9]}; GW_CLUSTER=${P[10]}; ISS=${P[11]}; ISS_ADMIN=${P[12]}
 IL=${P[13]}; IL_ADMIN=${P[14]}; EH=${P[15]}; EH_ADMIN=${P[16]}
+GH=${P[17]}; GH_ADMIN=${P[18]}; GH_CLUSTER=${P[19]}
 NEED_HAPROXY=no; selected 'haproxy-*' && NEED_HAPROXY=yes
 NEED_GATEWAY=no; selected 'gateway-*' && NEED_GATEWAY=yes
-NEED_HYBRID=no; selected 'hybrid-*' && NEED_HYBRID=yes && NEED_GATEWAY=yes
+NEED_HYBRID=no; selected 'hybrid-*' && NEED_HYBRID=yes
+NEED_ISSUER=no; [ $NEED_GATEWAY = yes ] || [ $NEED_HYBRID = yes ] && NEED_ISSUER=yes
+# The hybrid chain is a topology of its own, three JVMs on this machine's cores: like the launcher
+# (StackPlanner.eventLoopsPerInstance), it gives each its share of the cores as event loops, so it
+# has its own gateway. The one-hop targets are one JVM each and keep one loop per core.
+CORES=$(nproc)
+CHAIN_LOOPS=${BENCH_CHAIN_EVENT_LOOPS:-$(( CORES / 3 > 1 ? CORES / 3 : 1 ))}
 
 # Two small NGINX backends: a static JSON body, one worker each.
 start_nginx() {  # start_nginx NAME CONF_BODY -> pid
@@ -301,7 +308,7 @@ if selected edge-lb-1hop; then
 fi
 
 TOKEN=""
-if [ $NEED_GATEWAY = yes ]; then
+if [ $NEED_ISSUER = yes ]; then
   # The demo issuer (JWKS for the gateway, whose config names it whatever routes are selected) and
   # a long-lived token signed with its key, made by the launcher's token command in a bench-local
   # run folder.
@@ -318,29 +325,40 @@ fi
 if [ $NEED_HYBRID = yes ]; then
   # internal-lb over the backends (the last proxy of the hybrid chain).
   EDGE_HTTP_PORT=$IL EDGE_ADMIN_PORT=$IL_ADMIN BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" \
-    EDGE_ACCESS_LOG_LEVEL=OFF \
+    EDGE_ACCESS_LOG_LEVEL=OFF EDGE_EVENT_LOOPS=$CHAIN_LOOPS \
     "$JAVA" "${JAVA_OPTS[@]}" -jar "$INTERNAL_JAR" --config "$BENCH_DIR/internal-lb.yaml" \
     >"$OUT/logs/internal-lb.log" 2>&1 &
   PID_IL=$!; PIDS+=("$PID_IL")
 fi
 
-if [ $NEED_GATEWAY = yes ]; then
+if [ $NEED_ISSUER = yes ]; then
   wait_http "http://127.0.0.1:$ISS_ADMIN/health/ready" "$PID_ISS" 60
-  # One gateway with a one-member Hazelcast cluster; one route per gateway target and the three
-  # hybrid routes (bench/gateway.yaml).
-  EDGE_HTTP_PORT=$GW EDGE_ADMIN_PORT=$GW_ADMIN EDGE_CLUSTER_PORT=$GW_CLUSTER \
-    JWKS_URL="http://127.0.0.1:$ISS/.well-known/jwks.json" TRUSTED_PROXIES=127.0.0.1/32 \
-    BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" INTERNAL_LB_ENDPOINTS="127.0.0.1:$IL" \
-    EDGE_ACCESS_LOG_LEVEL=OFF \
+fi
+start_gateway() {  # start_gateway NAME HTTP ADMIN CLUSTER [VAR=VALUE ...] -> pid
+  local name=$1 http=$2 admin=$3 cluster=$4; shift 4
+  env EDGE_INSTANCE="bench-$name" EDGE_HTTP_PORT="$http" EDGE_ADMIN_PORT="$admin" \
+    EDGE_CLUSTER_PORT="$cluster" JWKS_URL="http://127.0.0.1:$ISS/.well-known/jwks.json" \
+    TRUSTED_PROXIES=127.0.0.1/32 BACKEND_ENDPOINTS="127.0.0.1:$B1,127.0.0.1:$B2" \
+    INTERNAL_LB_ENDPOINTS="127.0.0.1:$IL" EDGE_ACCESS_LOG_LEVEL=OFF "$@" \
     "$JAVA" "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR" --config "$BENCH_DIR/gateway.yaml" \
-    >"$OUT/logs/gateway.log" 2>&1 &
-  PID_GW=$!; PIDS+=("$PID_GW")
+    >"$OUT/logs/$name.log" 2>&1 &
+  echo $!
+}
+if [ $NEED_GATEWAY = yes ]; then
+  # One gateway with a one-member Hazelcast cluster; one route per gateway target
+  # (bench/gateway.yaml).
+  PID_GW=$(start_gateway gateway "$GW" "$GW_ADMIN" "$GW_CLUSTER"); PIDS+=("$PID_GW")
+fi
+if [ $NEED_HYBRID = yes ]; then
+  # The chain's gateway: the same file (its three hybrid routes), a one-member cluster of its own.
+  PID_GH=$(start_gateway gateway-hybrid "$GH" "$GH_ADMIN" "$GH_CLUSTER" EDGE_EVENT_LOOPS="$CHAIN_LOOPS")
+  PIDS+=("$PID_GH")
 fi
 
 if [ $NEED_HYBRID = yes ]; then
   # The hybrid chain's edge-lb: a second edge-lb whose only gateway is the bench gateway.
   EDGE_INSTANCE=bench-edge-lb-hybrid EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$EH EDGE_ADMIN_PORT=$EH_ADMIN \
-    GATEWAY_ENDPOINTS="127.0.0.1:$GW" EDGE_ACCESS_LOG_LEVEL=OFF \
+    GATEWAY_ENDPOINTS="127.0.0.1:$GH" EDGE_ACCESS_LOG_LEVEL=OFF EDGE_EVENT_LOOPS=$CHAIN_LOOPS \
     "$JAVA" "${JAVA_OPTS[@]}" -jar "$EDGE_JAR" --config "$BENCH_DIR/edge-lb.yaml" \
     >"$OUT/logs/edge-lb-hybrid.log" 2>&1 &
   PID_EH=$!; PIDS+=("$PID_EH")
@@ -352,6 +370,7 @@ if selected nginx-1hop; then wait_http "http://127.0.0.1:$NG/" "$PID_NG" 10; fi
 if selected edge-lb-1hop; then wait_http "http://127.0.0.1:$EL_ADMIN/health/ready" "$PID_EL" 60; fi
 if [ $NEED_HYBRID = yes ]; then wait_http "http://127.0.0.1:$IL_ADMIN/health/ready" "$PID_IL" 60; fi
 if [ $NEED_GATEWAY = yes ]; then wait_http "http://127.0.0.1:$GW_ADMIN/health/ready" "$PID_GW" 90; fi
+if [ $NEED_HYBRID = yes ]; then wait_http "http://127.0.0.1:$GH_ADMIN/health/ready" "$PID_GH" 90; fi
 if [ $NEED_HYBRID = yes ]; then wait_http "http://127.0.0.1:$EH_ADMIN/health/ready" "$PID_EH" 60; fi
 AUTH="Authorization: Bearer $TOKEN"
 
@@ -368,7 +387,7 @@ selected gateway-jwt-exact && TARGETS+=("gateway-jwt-exact|1|http://127.0.0.1:$G
 selected haproxy-3hop && TARGETS+=("haproxy-3hop|3|http://127.0.0.1:$H3A/|$PID_H3A $PID_H3B $PID_HA|no|no")
 for mode in jwt leased exact; do
   name=hybrid-jwt; [ $mode = jwt ] || name=hybrid-jwt-$mode
-  selected $name && TARGETS+=("$name|3|http://127.0.0.1:$EH/bench/hybrid/$mode|$PID_EH $PID_GW $PID_IL|yes|yes")
+  selected $name && TARGETS+=("$name|3|http://127.0.0.1:$EH/bench/hybrid/$mode|$PID_EH $PID_GH $PID_IL|yes|yes")
 done
 for t in "${TARGETS[@]}"; do
   IFS='|' read -r name depth url pids jvm auth <<<"$t"
@@ -470,6 +489,9 @@ done
 # The gateway's own counters (store calls, leased tokens, coalesced calls per policy) for the run.
 if [ $NEED_GATEWAY = yes ]; then
   curl -fsS --max-time 5 -o "$OUT/gateway-metrics.txt" "http://127.0.0.1:$GW_ADMIN/metrics" || true
+fi
+if [ $NEED_HYBRID = yes ]; then
+  curl -fsS --max-time 5 -o "$OUT/gateway-hybrid-metrics.txt" "http://127.0.0.1:$GH_ADMIN/metrics" || true
 fi
 if [ "$PERF_SPLIT" = 1 ] && [ -d "$OUT/perf" ]; then
   # The JIT's symbols, written while the JVMs still run; perf report reads /tmp/perf-<pid>.map.
