@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgestack.runtime.config.ConfigException;
 import dev.edgestack.runtime.config.ConfigLoader;
+import dev.edgestack.runtime.config.ConfigNode;
 import dev.edgestack.runtime.http.Exchange;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
@@ -132,17 +133,7 @@ class EdgeProcessTest {
       if (named.equals("epoll") && !Transport.EPOLL.available()) {
         continue;
       }
-      var config =
-          ConfigLoader.withVariables(Map.of())
-              .parse(
-                  "tier.yaml",
-                  "instance: {name: t}\nserver: {port: 0, transport: %s}\nadmin: {port: 0}\n"
-                      .formatted(named));
-      RunningInstance instance =
-          EdgeProcess.start("test", config, context -> io.vertx.core.Future.succeededFuture())
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(20, TimeUnit.SECONDS);
+      RunningInstance instance = startBare(tier("transport: " + named));
       try {
         assertThat(transportOf(instance.context().vertx()))
             .isEqualTo(named.equals("nio") ? "NioTransport" : "EpollTransport");
@@ -158,16 +149,7 @@ class EdgeProcessTest {
     start("");
     assertThat(eventLoopsOf(running.context().vertx()))
         .isEqualTo(Runtime.getRuntime().availableProcessors());
-    var config =
-        ConfigLoader.withVariables(Map.of())
-            .parse(
-                "tier.yaml",
-                "instance: {name: t}\nserver: {port: 0, eventLoops: 1}\nadmin: {port: 0}\n");
-    RunningInstance one =
-        EdgeProcess.start("test", config, context -> io.vertx.core.Future.succeededFuture())
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(20, TimeUnit.SECONDS);
+    RunningInstance one = startBare(tier("eventLoops: 1"));
     try {
       assertThat(eventLoopsOf(one.context().vertx())).isEqualTo(1);
       assertThat(get(one.adminPort(), "/health/live").statusCode()).isEqualTo(200);
@@ -179,12 +161,7 @@ class EdgeProcessTest {
   @Test
   void anEventLoopCountThatIsNotAutoOrAPositiveIntegerFailsStartUp() {
     for (String bad : List.of("0", "-1", "two", "1025")) {
-      var config =
-          ConfigLoader.withVariables(Map.of())
-              .parse(
-                  "tier.yaml",
-                  "instance: {name: t}\nserver: {port: 0, eventLoops: %s}\nadmin: {port: 0}\n"
-                      .formatted(bad));
+      var config = tier("eventLoops: " + bad);
       assertThatThrownBy(() -> RuntimeSettings.from(config))
           .isInstanceOf(ConfigException.class)
           .hasMessage(
@@ -192,6 +169,21 @@ class EdgeProcessTest {
                       .formatted(bad)
                   + " from 1 to 1024)");
     }
+  }
+
+  /** A tier with nothing of its own to start, whose server section adds {@code serverKeys}. */
+  private static ConfigNode tier(String serverKeys) {
+    return ConfigLoader.withVariables(Map.of())
+        .parse(
+            "tier.yaml",
+            "instance: {name: t}\nserver: {port: 0, %s}\nadmin: {port: 0}\n".formatted(serverKeys));
+  }
+
+  private static RunningInstance startBare(ConfigNode config) throws Exception {
+    return EdgeProcess.start("test", config, context -> io.vertx.core.Future.succeededFuture())
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
   }
 
   private static int eventLoopsOf(io.vertx.core.Vertx vertx) {
@@ -204,11 +196,7 @@ class EdgeProcessTest {
 
   @Test
   void anUnknownTransportFailsStartUpListingTheChoices() {
-    var config =
-        ConfigLoader.withVariables(Map.of())
-            .parse(
-                "tier.yaml",
-                "instance: {name: t}\nserver: {port: 0, transport: uring}\nadmin: {port: 0}\n");
+    var config = tier("transport: uring");
     assertThatThrownBy(() -> RuntimeSettings.from(config))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
