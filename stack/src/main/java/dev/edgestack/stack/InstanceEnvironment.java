@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The variables the launcher gives each instance: expanded template env plus its identity, and its
- * share of the machine's event loops unless the template sets {@code EDGE_EVENT_LOOPS}.
+ * share of the machine's event loops (or the launcher's own {@code EDGE_EVENT_LOOPS}) unless the
+ * template sets it.
  */
 final class InstanceEnvironment {
   static final String KEY_FILE = "ISSUER_KEY_FILE";

@@ -21,8 +21,7 @@ final class StackPlanner {
     }
     Map<String, Map<String, Integer>> ports = assignment.assign(declared);
     String eventLoops =
-        Integer.toString(
-            eventLoopsPerInstance(Runtime.getRuntime().availableProcessors(), declared.size()));
+        eventLoops(System.getenv(), Runtime.getRuntime().availableProcessors(), declared.size());
     Map<String, List<Map<String, Integer>>> replicaPorts = new LinkedHashMap<>();
     for (Template template : topology.templates()) {
       List<Map<String, Integer>> group = new ArrayList<>();
@@ -69,6 +68,17 @@ final class StackPlanner {
    */
   static int eventLoopsPerInstance(int cores, int instances) {
     return Math.max(1, cores / Math.max(1, instances));
+  }
+
+  /**
+   * The launcher's own {@code EDGE_EVENT_LOOPS} when set, as for every other variable a shipped
+   * file reads (instances inherit the launcher's environment, and the planned one would win).
+   */
+  static String eventLoops(Map<String, String> launcherEnv, int cores, int instances) {
+    String chosen = launcherEnv.get(InstanceEnvironment.EVENT_LOOPS);
+    return chosen != null && !chosen.isBlank()
+        ? chosen
+        : Integer.toString(eventLoopsPerInstance(cores, instances));
   }
 
   private static Map<String, Integer> portsOf(

@@ -103,6 +103,15 @@ class TopologyTest {
   }
 
   @Test
+  void anEventLoopCountInTheLaunchersEnvironmentIsPassedOn() {
+    assertThat(StackPlanner.eventLoops(java.util.Map.of("EDGE_EVENT_LOOPS", "4"), 2, 12))
+        .isEqualTo("4");
+    assertThat(StackPlanner.eventLoops(java.util.Map.of("EDGE_EVENT_LOOPS", " "), 2, 12))
+        .isEqualTo("1");
+    assertThat(StackPlanner.eventLoops(java.util.Map.of(), 32, 12)).isEqualTo("2");
+  }
+
+  @Test
   void everyInstanceGetsItsIdentityPortsAndKeyFile() {
     StackPlan plan = plan("hybrid");
     Instance gateway = plan.instance("gateway-3").orElseThrow();
