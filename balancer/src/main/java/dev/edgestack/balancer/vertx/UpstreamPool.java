@@ -388,8 +388,9 @@ public final class UpstreamPool {
     Endpoint endpoint = admission.endpoint;
     flight.tried.add(endpoint);
     flight.attempts++;
-    long idle = Math.min(config.requestTimeout().toMillis(), remainingMillis);
-    flight.idleBoundIsDeadline = idle < config.requestTimeout().toMillis();
+    long poolTimeoutMillis = config.requestTimeout().toMillis();
+    flight.idleBoundIsDeadline = remainingMillis < poolTimeoutMillis;
+    long idle = Math.min(poolTimeoutMillis, remainingMillis);
     RequestOptions options = flight.options;
     options
         .setHost(endpoint.address().host())
