@@ -5,6 +5,7 @@ import static dev.edgestack.runtime.testing.RawHttp.readToEnd;
 import static dev.edgestack.runtime.testing.RawHttp.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.edgestack.runtime.config.ConfigLoader;
 import dev.edgestack.runtime.process.EdgeProcess;
@@ -24,6 +25,7 @@ import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,7 @@ class Http1RelayTest {
   private final Vertx vertx = Vertx.vertx();
   private final CopyOnWriteArrayList<MultiMap> seen = new CopyOnWriteArrayList<>();
   private final AtomicInteger backendSaw = new AtomicInteger();
+  private final AtomicInteger backendConnectionsOpen = new AtomicInteger();
   private final List<RunningInstance> edges = new ArrayList<>();
   private HttpServer backend;
   private HttpClient client;
@@ -54,6 +57,11 @@ class Http1RelayTest {
         vertx
             .createHttpServer()
             .requestHandler(this::backend)
+            .connectionHandler(
+                connection -> {
+                  backendConnectionsOpen.incrementAndGet();
+                  connection.closeHandler(closed -> backendConnectionsOpen.decrementAndGet());
+                })
             .listen(0, "127.0.0.1")
             .await(10, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
@@ -311,6 +319,24 @@ class Http1RelayTest {
     }
     assertThat(seen.get(1).get("X-Request-Id")).isNotEqualTo(seen.get(3).get("X-Request-Id"));
     assertThat(seen.get(1).get("traceparent")).isNotEqualTo(seen.get(3).get("traceparent"));
+  }
+
+  @Test
+  void closesAKeptAliveUpstreamConnectionIdlePastItsLimitWhileNoRequestComes() throws Exception {
+    // The pool's idle limit is its request timeout; the backend never closes an idle connection.
+    RunningInstance edge =
+        edge("127.0.0.1:" + backend.actualPort(), "  timeouts: {connect: 1s, request: 1s}");
+    long answered = System.nanoTime();
+    assertThat(get(edge, "/first")).isEqualTo("200 /first n=0");
+    assertThat(backendConnectionsOpen).as("kept alive after the answer").hasValue(1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(backendConnectionsOpen).hasValue(0));
+    assertThat(System.nanoTime() - answered)
+        .as("not closed before its idle limit")
+        .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
+    assertThat(get(edge, "/after")).isEqualTo("200 /after n=0");
+    assertThat(backendConnectionsOpen).hasValue(1);
   }
 
   @Test

@@ -290,6 +290,23 @@ public final class Http1Relay implements DrainableServer {
       for (int i = clients.size() - 1; i >= 0 && i < clients.size(); i--) {
         clients.get(i).checkTimeouts(now);
       }
+      closeStaleIdle(now);
+    }
+
+    /**
+     * Closes kept-alive upstream connections idle past their limit while traffic is quiet, so that
+     * the first requests after a pause only connect: measured in the bench's chain, closing them in
+     * the requests' path as well made the first burst after 20 s of quiet wait 40-60 ms.
+     */
+    private void closeStaleIdle(long now) {
+      for (ArrayDeque<UpstreamLink> links : idle.values()) {
+        // Most recently used first (push and poll at the head), so the stale ones are at the tail.
+        UpstreamLink oldest;
+        while ((oldest = links.peekLast()) != null && now - oldest.idleSince >= oldest.maxIdle) {
+          links.pollLast();
+          oldest.channel.close();
+        }
+      }
     }
   }
 
@@ -1161,7 +1178,7 @@ public final class Http1Relay implements DrainableServer {
     }
 
     private void connect(Endpoint target, long remainingNanos) {
-      UpstreamLink fresh = new UpstreamLink(target);
+      UpstreamLink fresh = new UpstreamLink(target, pool.config().requestTimeout().toNanos());
       outstanding++;
       long timeout =
           Math.max(
@@ -1667,6 +1684,8 @@ public final class Http1Relay implements DrainableServer {
    */
   private final class UpstreamLink extends ChannelInboundHandlerAdapter {
     final Endpoint endpoint;
+    // How long it may wait idle for the next request: its pool's request timeout when it opened.
+    final long maxIdle;
     // The Host line of every request on this link.
     final byte[] hostLine;
     // Each response's head in turn.
@@ -1685,8 +1704,9 @@ public final class Http1Relay implements DrainableServer {
     boolean closeAfter;
     boolean sawBytes;
 
-    UpstreamLink(Endpoint endpoint) {
+    UpstreamLink(Endpoint endpoint, long maxIdle) {
       this.endpoint = endpoint;
+      this.maxIdle = maxIdle;
       this.hostLine = fieldLine("host", endpoint.address().toString());
     }
 
