@@ -427,10 +427,60 @@ for t in "${TARGETS[@]}"; do
   run_wrk 64 "$secs" "$url" "$WORK/warmup-$name.txt" "$auth"
 done
 
-printf 'profile\tconns\tround\ttarget\tdepth\trps\trequests\tp50_us\tp99_us\tcpu_us\tcpu_us_per_req\trss_kb\tnon2xx\tsocket_errors\n' >"$RAW"
 to_us() {        # wrk latency ("812.00us", "1.23ms", "2.00s") -> microseconds
   awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /s$/) m=1000000; else m=1; printf "%.0f", n*m }'
 }
+# BENCH_IDLE_CYCLES=N: instead of the rounds, N cycles of bursts after idle gaps (BENCH_IDLE_GAPS,
+# seconds, default "20 5": one longer than every pool's idle limit in bench/*.yaml, which is the
+# pool's request timeout, 10-15 s, so the pooled connections are stale and reconnect; one shorter).
+# Each burst is 2 s at 64 connections, every selected target in turn; idle.tsv and the
+# summary give p99 and max per target and gap. Measures what the first seconds of traffic after a
+# quiet spell see; in the rounds that depends on how long the other targets take.
+IDLE_CYCLES=${BENCH_IDLE_CYCLES:-0}
+if [ "$IDLE_CYCLES" != 0 ]; then
+  [[ $IDLE_CYCLES =~ ^[1-9][0-9]?$ ]] || { echo "BENCH_IDLE_CYCLES: expected 1-99, got '$IDLE_CYCLES'" >&2; exit 2; }
+  read -ra IDLE_GAPS <<<"${BENCH_IDLE_GAPS:-20 5}"
+  for g in "${IDLE_GAPS[@]}"; do
+    [[ $g =~ ^[0-9]{1,3}$ ]] || { echo "BENCH_IDLE_GAPS: expected seconds (0-999), got '$g'" >&2; exit 2; }
+  done
+  printf 'cycle\tgap_s\ttarget\trequests\tp99_us\tmax_us\tcpu_us_per_req\n' >"$OUT/idle.tsv"
+  # One target at a time, so that the time since its previous burst is the gap itself.
+  for t in "${TARGETS[@]}"; do
+    IFS='|' read -r name depth url pids jvm auth <<<"$t"
+    for ((c=1; c<=IDLE_CYCLES; c++)); do
+      for g in "${IDLE_GAPS[@]}"; do
+        sleep "$g"
+        f="$WORK/idle-$c-$g-$name.txt"
+        c0=$(cpu_ticks $pids)
+        run_wrk 64 2 "$url" "$f" "$auth"
+        c1=$(cpu_ticks $pids)
+        reqs=$(awk '/requests in/{print $1}' "$f"); reqs=${reqs:-0}
+        p99=$(to_us "$(awk '$1=="99%"{print $2}' "$f")")
+        max=$(to_us "$(awk '$1=="Latency"{print $4; exit}' "$f")")
+        cpu=$(awk -v t=$((c1 - c0)) -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN{printf "%.1f", n ? t * 1e6 / hz / n : 0}')
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$g" "$name" "$reqs" "$p99" "$max" "$cpu" >>"$OUT/idle.tsv"
+        log "idle cycle $c, ${g}s idle, $name: p99 ${p99}us, max ${max}us, $cpu cpu-us/req"
+      done
+    done
+  done
+  python3 - "$OUT/idle.tsv" <<'PY' | tee "$OUT/idle.md"
+import collections, statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])][1:]
+by = collections.defaultdict(list)
+for c, gap, target, reqs, p99, mx, cpu in rows:
+    by[(target, int(gap))].append((int(c), float(p99) / 1000, float(mx) / 1000, float(cpu)))
+print("| target | idle s | p99 ms, cycle 1 | p99 ms, later cycles (median) | max ms (median) | CPU µs/req (median) |")
+print("|---|---|---|---|---|---|")
+for (target, gap), v in sorted(by.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+    later = [p for c, p, _, _ in v if c > 1]
+    print(f"| {target} | {gap} | {v[0][1]:.2f} | {statistics.median(later) if later else float('nan'):.2f} "
+          f"| {statistics.median(m for _, _, m, _ in v):.2f} | {statistics.median(x for *_, x in v):.1f} |")
+PY
+  log "idle bursts: $OUT/idle.tsv, $OUT/idle.md"
+  exit 0
+fi
+
+printf 'profile\tconns\tround\ttarget\tdepth\trps\trequests\tp50_us\tp99_us\tcpu_us\tcpu_us_per_req\trss_kb\tnon2xx\tsocket_errors\n' >"$RAW"
 for prof in $PROFILES; do
   pname=${prof%%:*}; conns=${prof##*:}
   for ((r=1; r<=ROUNDS; r++)); do
