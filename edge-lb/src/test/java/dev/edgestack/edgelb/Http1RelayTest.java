@@ -340,6 +340,14 @@ class Http1RelayTest {
   }
 
   @Test
+  void reachesAnEndpointNamedByHostName() throws Exception {
+    // Resolved by Vert.x's resolver, off the event loop, as the compose topologies' names are.
+    RunningInstance edge = edge("localhost:" + backend.actualPort(), "");
+    assertThat(get(edge, "/named")).isEqualTo("200 /named n=0");
+    assertThat(seen.get(0).get("Host")).isEqualTo("localhost:" + backend.actualPort());
+  }
+
+  @Test
   void passesAnInterimContinueOnBeforeTheFinalAnswer() throws Exception {
     RunningInstance edge = edge();
     try (Socket socket = connect(edge)) {

@@ -31,6 +31,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.AsyncResult;
@@ -107,6 +108,10 @@ public final class Http1Relay implements DrainableServer {
   private final FailureResponder failures;
   private final EdgeRejections rejections;
   private final ChannelFactory<? extends Channel> upstreamChannels;
+  // Vert.x's asynchronous resolver (hosts file, then DNS), as its own clients use: Netty's default
+  // looks a name up with InetAddress on the event loop, blocking it whenever the JDK's cache of
+  // 30 s has expired, which a host name endpoint (the compose topologies) meets on reconnecting.
+  private final AddressResolverGroup<?> upstreamResolvers;
   // "Via: 1.1 <instance>" (index 0) and "Via: 1.0 <instance>" lines, for messages without a Via.
   private final byte[][] viaAlone;
   // This tier's Via element, for HTTP/1.1 and 1.0 requests.
@@ -131,6 +136,8 @@ public final class Http1Relay implements DrainableServer {
     this.failures = context.failures();
     this.rejections = EdgeRejections.of(context.registry());
     this.upstreamChannels = ((VertxInternal) context.vertx()).transport().channelFactory(false);
+    this.upstreamResolvers =
+        ((VertxInternal) context.vertx()).nameResolver().nettyAddressResolverGroup();
     this.viaHop = new String[] {forwarded.via("", "1.1"), forwarded.via("", "1.0")};
     this.viaAlone =
         new byte[][] {
@@ -1189,6 +1196,7 @@ public final class Http1Relay implements DrainableServer {
       new Bootstrap()
           .group(client.ctx.channel().eventLoop())
           .channelFactory(upstreamChannels)
+          .resolver(upstreamResolvers)
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout))
