@@ -302,8 +302,9 @@ public final class Http1Relay implements DrainableServer {
 
     /**
      * Closes kept-alive upstream connections idle past their limit while traffic is quiet, so that
-     * the first requests after a pause only connect: measured in the bench's chain, closing them in
-     * the requests' path as well made the first burst after 20 s of quiet wait 40-60 ms.
+     * the first requests after a pause only connect: through the bench's chain, a burst after 20 s
+     * of quiet had a p99 of 29.5 ms (median) while its requests also closed the stale ones, and
+     * 18.9 ms with this (docs/balancing.md).
      */
     private void closeStaleIdle(long now) {
       for (ArrayDeque<UpstreamLink> links : idle.values()) {
