@@ -310,7 +310,7 @@ public final class Http1Relay implements DrainableServer {
       for (ArrayDeque<UpstreamLink> links : idle.values()) {
         // Most recently used first (push and poll at the head), so the stale ones are at the tail.
         UpstreamLink oldest;
-        while ((oldest = links.peekLast()) != null && now - oldest.idleSince >= oldest.maxIdle) {
+        while ((oldest = links.peekLast()) != null && oldest.stale(now)) {
           links.pollLast();
           oldest.channel.close();
         }
@@ -1142,7 +1142,7 @@ public final class Http1Relay implements DrainableServer {
       attempted = endpoint;
       attemptStart = System.nanoTime();
       attemptOpen = true;
-      UpstreamLink idle = takeIdle(endpoint, pool.config().requestTimeout().toNanos());
+      UpstreamLink idle = takeIdle(endpoint);
       if (idle != null) {
         idle.start(this, true);
         return;
@@ -1693,7 +1693,8 @@ public final class Http1Relay implements DrainableServer {
    */
   private final class UpstreamLink extends ChannelInboundHandlerAdapter {
     final Endpoint endpoint;
-    // How long it may wait idle for the next request: its pool's request timeout when it opened.
+    // How long it may wait idle for the next request: its pool's request timeout when it opened
+    // (a reload that changes the timeout applies to the connections opened after it).
     final long maxIdle;
     // The Host line of every request on this link.
     final byte[] hostLine;
@@ -1737,6 +1738,11 @@ public final class Http1Relay implements DrainableServer {
         channel.config().setAutoRead(true);
       }
       owner.send(this);
+    }
+
+    /** Idle for longer than it may wait for the next request. */
+    boolean stale(long now) {
+      return now - idleSince >= maxIdle;
     }
 
     /** Back to this event loop's idle connections for its endpoint. */
@@ -1970,10 +1976,10 @@ public final class Http1Relay implements DrainableServer {
   }
 
   /**
-   * An idle kept-alive connection to {@code endpoint} on this event loop, or null; one idle for
-   * longer than {@code maxIdle} is closed instead (the Vert.x client's pool keeps them as long).
+   * An idle kept-alive connection to {@code endpoint} on this event loop, or null; one idle past
+   * its pool's request timeout is closed instead (the Vert.x client's pool keeps them as long).
    */
-  private UpstreamLink takeIdle(Endpoint endpoint, long maxIdle) {
+  private UpstreamLink takeIdle(Endpoint endpoint) {
     ArrayDeque<UpstreamLink> idle = loops.get().idle.get(endpoint);
     if (idle == null) {
       return null;
@@ -1983,7 +1989,7 @@ public final class Http1Relay implements DrainableServer {
       if (link == null) {
         return null;
       }
-      if (link.channel.isActive() && System.nanoTime() - link.idleSince < maxIdle) {
+      if (link.channel.isActive() && !link.stale(System.nanoTime())) {
         return link;
       }
       link.channel.close();
