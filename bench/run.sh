@@ -52,6 +52,13 @@ else
     done
   done
 fi
+# BENCH_IDLE_CYCLES / BENCH_IDLE_GAPS (section 4), checked before anything starts.
+IDLE_CYCLES=${BENCH_IDLE_CYCLES:-0}
+[[ $IDLE_CYCLES =~ ^(0|[1-9][0-9]?)$ ]] || { echo "BENCH_IDLE_CYCLES: expected 0-99, got '$IDLE_CYCLES'" >&2; exit 2; }
+read -ra IDLE_GAPS <<<"${BENCH_IDLE_GAPS:-20 5}"
+for g in "${IDLE_GAPS[@]}"; do
+  [[ $g =~ ^[0-9]{1,3}$ ]] || { echo "BENCH_IDLE_GAPS: expected seconds (0-999), got '$g'" >&2; exit 2; }
+done
 selected() {     # selected PATTERN: is any selected target's name matched by PATTERN?
   local n
   # shellcheck disable=SC2053
@@ -430,19 +437,19 @@ done
 to_us() {        # wrk latency ("812.00us", "1.23ms", "2.00s") -> microseconds
   awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /s$/) m=1000000; else m=1; printf "%.0f", n*m }'
 }
+wrk_requests() { # wrk_requests OUTFILE -> the requests wrk completed (0 when it reported none)
+  local n; n=$(awk '/requests in/{print $1}' "$1"); echo "${n:-0}"
+}
+wrk_latency() {  # wrk_latency OUTFILE PERCENT -> that percentile of the latency in microseconds
+  to_us "$(awk -v p="$2%" '$1==p{print $2}' "$1")"
+}
 # BENCH_IDLE_CYCLES=N: instead of the rounds, N cycles of bursts after idle gaps (BENCH_IDLE_GAPS,
 # seconds, default "20 5": one longer than every pool's idle limit in bench/*.yaml, which is the
 # pool's request timeout, 10-15 s, so the pooled connections are stale and reconnect; one shorter).
 # Each burst is 2 s at 64 connections, every selected target in turn; idle.tsv and the
 # summary give p99 and max per target and gap. Measures what the first seconds of traffic after a
 # quiet spell see; in the rounds that depends on how long the other targets take.
-IDLE_CYCLES=${BENCH_IDLE_CYCLES:-0}
 if [ "$IDLE_CYCLES" != 0 ]; then
-  [[ $IDLE_CYCLES =~ ^[1-9][0-9]?$ ]] || { echo "BENCH_IDLE_CYCLES: expected 1-99, got '$IDLE_CYCLES'" >&2; exit 2; }
-  read -ra IDLE_GAPS <<<"${BENCH_IDLE_GAPS:-20 5}"
-  for g in "${IDLE_GAPS[@]}"; do
-    [[ $g =~ ^[0-9]{1,3}$ ]] || { echo "BENCH_IDLE_GAPS: expected seconds (0-999), got '$g'" >&2; exit 2; }
-  done
   printf 'cycle\tgap_s\ttarget\trequests\tp99_us\tmax_us\tcpu_us_per_req\n' >"$OUT/idle.tsv"
   # One target at a time, so that the time since its previous burst is the gap itself.
   for t in "${TARGETS[@]}"; do
@@ -454,8 +461,8 @@ if [ "$IDLE_CYCLES" != 0 ]; then
         c0=$(cpu_ticks $pids)
         run_wrk 64 2 "$url" "$f" "$auth"
         c1=$(cpu_ticks $pids)
-        reqs=$(awk '/requests in/{print $1}' "$f"); reqs=${reqs:-0}
-        p99=$(to_us "$(awk '$1=="99%"{print $2}' "$f")")
+        reqs=$(wrk_requests "$f")
+        p99=$(wrk_latency "$f" 99)
         max=$(to_us "$(awk '$1=="Latency"{print $4; exit}' "$f")")
         cpu=$(awk -v t=$((c1 - c0)) -v n="$reqs" -v hz="$CLK_TCK" 'BEGIN{printf "%.1f", n ? t * 1e6 / hz / n : 0}')
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$g" "$name" "$reqs" "$p99" "$max" "$cpu" >>"$OUT/idle.tsv"
@@ -473,7 +480,8 @@ print("| target | idle s | p99 ms, cycle 1 | p99 ms, later cycles (median) | max
 print("|---|---|---|---|---|---|")
 for (target, gap), v in sorted(by.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
     later = [p for c, p, _, _ in v if c > 1]
-    print(f"| {target} | {gap} | {v[0][1]:.2f} | {statistics.median(later) if later else float('nan'):.2f} "
+    later_p99 = f"{statistics.median(later):.2f}" if later else "–"
+    print(f"| {target} | {gap} | {v[0][1]:.2f} | {later_p99} "
           f"| {statistics.median(m for _, _, m, _ in v):.2f} | {statistics.median(x for *_, x in v):.1f} |")
 PY
   log "idle bursts: $OUT/idle.tsv, $OUT/idle.md"
@@ -513,9 +521,9 @@ for prof in $PROFILES; do
       fi
       rss=$(rss_kb $pids)
       rps=$(awk '/^Requests\/sec:/{print $2}' "$f"); rps=${rps:-0}
-      reqs=$(awk '/requests in/{print $1}' "$f"); reqs=${reqs:-0}
-      p50=$(to_us "$(awk '$1=="50%"{print $2}' "$f")")
-      p99=$(to_us "$(awk '$1=="99%"{print $2}' "$f")")
+      reqs=$(wrk_requests "$f")
+      p50=$(wrk_latency "$f" 50)
+      p99=$(wrk_latency "$f" 99)
       non2xx=$(awk '/Non-2xx or 3xx responses:/{print $NF}' "$f"); non2xx=${non2xx:-0}
       sockerr=$(awk '/Socket errors:/{gsub(",",""); print $4+$6+$8+$10}' "$f"); sockerr=${sockerr:-0}
       cpu_us=$(( (c1 - c0) * 1000000 / CLK_TCK ))
