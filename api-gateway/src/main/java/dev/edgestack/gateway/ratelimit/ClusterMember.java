@@ -72,6 +72,10 @@ public final class ClusterMember {
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
     config.setProperty("hazelcast.partition.count", Integer.toString(cluster.partitionCount()));
+    // Hazelcast's own metrics feed its Management Center, which the stack does not use (its metrics
+    // are the gateway's, in Micrometer); collecting them every 5 s cost CPU and JIT work on a
+    // serving gateway (docs/rate-limiting.md).
+    config.getMetricsConfig().setEnabled(false);
     config
         .getSerializationConfig()
         .addDataSerializableFactory(LimitProcessor.FACTORY_ID, new LimitProcessor.Factory());
@@ -147,6 +151,8 @@ public final class ClusterMember {
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.client.shutdownhook.enabled", "false");
+    // As for a member: a client's metrics only serve Management Center, through the cluster.
+    config.getMetricsConfig().setEnabled(false);
     config
         .getSerializationConfig()
         .addDataSerializableFactory(LimitProcessor.FACTORY_ID, new LimitProcessor.Factory());

@@ -79,6 +79,30 @@ class ClusterMemberTest {
   }
 
   @Test
+  void neitherAMemberNorAClientCollectsHazelcastsOwnMetrics() {
+    ClusterConfig client =
+        new ClusterConfig(
+            ClusterConfig.Mode.CLIENT,
+            "c",
+            "",
+            0,
+            ClusterConfig.Discovery.TCP_IP,
+            List.of("10.0.0.1:5701"),
+            "",
+            "",
+            271);
+
+    assertThat(
+            ClusterMember.hazelcastConfig(
+                    new ClusterConfig("c", "127.0.0.1", 5701, List.of("127.0.0.1:5701"), 11),
+                    List.of(POLICY))
+                .getMetricsConfig()
+                .isEnabled())
+        .isFalse();
+    assertThat(ClusterMember.clientConfig(client).getMetricsConfig().isEnabled()).isFalse();
+  }
+
+  @Test
   void dnsDiscoveryListsEveryAddressOfTheName() throws Exception {
     assertThat(ClusterMember.resolve("localhost", 5701)).contains("127.0.0.1:5701");
   }
