@@ -29,9 +29,10 @@ COPY deploy/docker/healthcheck.sh /app/bin/healthcheck
 RUN chmod 0755 /app/bin/entrypoint /app/bin/healthcheck
 
 # Heap as a share of the container's memory limit, not of the host's memory; exit on OOM so that
-# the platform restarts the container; return the C heap glibc keeps after C2 compilations, as the
-# launcher does (docs/memory.md). The Hazelcast flags are added by the entry point.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=25.0 -XX:+ExitOnOutOfMemoryError -Xss512k -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000" \
+# the platform restarts the container; return the C heap glibc keeps after C2 compilations and keep
+# compiled code that runs only now and then, as the launcher does (docs/memory.md). The Hazelcast
+# flags are added by the entry point.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=25.0 -XX:+ExitOnOutOfMemoryError -Xss512k -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:-UseCodeCacheFlushing" \
     EDGE_BIND=0.0.0.0
 
 USER 10001:10001

@@ -2,7 +2,7 @@
 # (stack/src/main/java/dev/edgestack/stack/JavaCommand.java, BASE_OPTIONS; JavaCommandTest checks that
 # they are equal; docs/memory.md explains the sizes). Sourced, not run.
 JAVA_OPTS=(-XX:+UseSerialGC -Xss512k -Xmx256m -Xmn48m
-  -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -Dio.netty.trackPinnedMemory=false
+  -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:-UseCodeCacheFlushing -Dio.netty.trackPinnedMemory=false
   -Dhazelcast.phone.home.enabled=false
   -Dhazelcast.logging.type=slf4j --add-modules java.se
   --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
