@@ -71,6 +71,10 @@ if [ "$MODE" = quick ]; then
 else
   ROUNDS=3; DURATION=5; WARMUP=15; WARMUP_OTHER=2  # about 9.5 min with all 12 targets
 fi
+# BENCH_REHEARSAL=0|1: the rehearsal after the warm-up (below); on by default in full mode only.
+REHEARSAL=${BENCH_REHEARSAL:-$([ "$MODE" = full ] && echo 1 || echo 0)}
+[[ $REHEARSAL =~ ^[01]$ ]] || { echo "BENCH_REHEARSAL: expected 0 or 1, got '$REHEARSAL'" >&2; exit 2; }
+REHEARSAL_GAP=16; REHEARSAL_SECS=2
 THREADS=2                      # wrk threads
 PROFILES="throughput:64 latency:8"
 
@@ -433,6 +437,25 @@ for t in "${TARGETS[@]}"; do
   log "warm-up $name (${secs}s)"
   run_wrk 64 "$secs" "$url" "$WORK/warmup-$name.txt" "$auth"
 done
+
+# A rehearsal of what the rounds do to a JVM besides serving at 64 connections: a quiet spell longer
+# than every pool's idle limit in bench/*.yaml (the pools' request timeout, 10-15 s), so that idle
+# upstream connections go stale, are swept and reconnect; then both profiles, each a new set of
+# client connections. Without it the rounds are the first time the JIT sees these paths: it
+# deoptimised the relay's and io_uring's hot methods during the measured rounds and recompiled
+# them there (-XX:+PrintCompilation), which the rounds counted as the target's CPU and latency.
+# What the first seconds after a JVM's first quiet spell cost is measured apart (BENCH_IDLE_CYCLES).
+if [ "$REHEARSAL" = 1 ]; then
+  log "rehearsal: ${REHEARSAL_GAP}s quiet, then ${REHEARSAL_SECS}s per Java target and profile"
+  sleep "$REHEARSAL_GAP"
+  for t in "${TARGETS[@]}"; do
+    IFS='|' read -r name depth url pids jvm auth <<<"$t"
+    [ "$jvm" = yes ] || continue
+    for p in $PROFILES; do
+      run_wrk "${p#*:}" "$REHEARSAL_SECS" "$url" "$WORK/rehearsal-${p%%:*}-$name.txt" "$auth"
+    done
+  done
+fi
 
 to_us() {        # wrk latency ("812.00us", "1.23ms", "2.00s") -> microseconds
   awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /s$/) m=1000000; else m=1; printf "%.0f", n*m }'
