@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * healthCheck: {path: /health/ready, interval: 1s, timeout: 500ms, rise: 1, fall: 2}
  * outlierDetection: {consecutive5xx: 5, consecutiveLocalFailures: 5, baseEjectionTime: 30s}
  * panic: {threshold: 0.5, mode: use-all}
- * timeouts: {connect: 1s, request: 15s}
+ * timeouts: {connect: 1s, request: 15s, idle: 50s}   # idle: by default the request timeout
  * retry: {attempts: 3, idempotent: true, on: [reset, 503], budget: {ratio: 0.2, minRetries: 3}}
  * limits: {maxRequestsPerEndpoint: 64, queueSize: 256, queueTimeout: 1s}
  * dns: {enabled: true, refresh: 5s}                         # off by default
@@ -40,6 +40,7 @@ public record PoolConfig(
     PanicConfig panic,
     Duration connectTimeout,
     Duration requestTimeout,
+    Duration idleTimeout,
     RetryConfig retry,
     LimitsConfig limits,
     DnsConfig dns,
@@ -95,7 +96,9 @@ public record PoolConfig(
     if (node.has("hash") && strategy != BalancingStrategy.Kind.CONSISTENT_HASH) {
       throw node.error("hash", "(a mapping)", "hash settings only with strategy: consistent-hash");
     }
-    ConfigNode timeouts = node.objectOrEmpty("timeouts").requireOnly("connect", "request");
+    ConfigNode timeouts = node.objectOrEmpty("timeouts").requireOnly("connect", "request", "idle");
+    Duration requestTimeout =
+        timeouts.duration("request", Duration.ofSeconds(15), Duration.ofMillis(1));
     return new PoolConfig(
         name,
         endpoints,
@@ -107,7 +110,12 @@ public record PoolConfig(
         OutlierConfig.from(node.objectOrEmpty("outlierDetection")),
         PanicConfig.from(node.objectOrEmpty("panic")),
         timeouts.duration("connect", Duration.ofSeconds(1), Duration.ofMillis(1)),
-        timeouts.duration("request", Duration.ofSeconds(15), Duration.ofMillis(1)),
+        requestTimeout,
+        // How long a kept-alive connection may wait for its next request. It should stay below the
+        // endpoint's own idle close (60 s for this stack's listeners), or a request may be sent on
+        // a
+        // connection the endpoint is closing.
+        timeouts.duration("idle", requestTimeout, Duration.ofMillis(1)),
         RetryConfig.from(node.objectOrEmpty("retry")),
         LimitsConfig.from(node.objectOrEmpty("limits")),
         DnsConfig.from(node.objectOrEmpty("dns")),

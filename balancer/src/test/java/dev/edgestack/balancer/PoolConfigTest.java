@@ -58,6 +58,19 @@ class PoolConfigTest {
   }
 
   @Test
+  void anIdleTimeoutDefaultsToTheRequestTimeoutAndIsReadApart() {
+    PoolConfig byDefault = parse("endpoints: 127.0.0.1:1\ntimeouts: {request: 4s}\n");
+    assertThat(byDefault.idleTimeout()).isEqualTo(Duration.ofSeconds(4));
+    PoolConfig apart = parse("endpoints: 127.0.0.1:1\ntimeouts: {request: 4s, idle: 50s}\n");
+    assertThat(apart.requestTimeout()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(apart.idleTimeout()).isEqualTo(Duration.ofSeconds(50));
+    assertThatThrownBy(() -> parse("endpoints: 127.0.0.1:1\ntimeouts: {idle: forever}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pool.yaml: timeouts.idle: \"forever\"")
+        .hasMessageContaining("a duration from 1ms");
+  }
+
+  @Test
   void errorsNameTheKeyAndWhatWasExpected() {
     assertThatThrownBy(() -> parse("endpoints: 127.0.0.1:1;weight=0\n"))
         .isInstanceOf(ConfigException.class)

@@ -323,7 +323,8 @@ class Http1RelayTest {
 
   @Test
   void closesAKeptAliveUpstreamConnectionIdlePastItsLimitWhileNoRequestComes() throws Exception {
-    // The pool's idle limit is its request timeout; the backend never closes an idle connection.
+    // The pool's idle limit is by default its request timeout; the backend never closes an idle
+    // connection.
     RunningInstance edge =
         edge("127.0.0.1:" + backend.actualPort(), "  timeouts: {connect: 1s, request: 1s}");
     long answered = System.nanoTime();
@@ -337,6 +338,25 @@ class Http1RelayTest {
         .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
     assertThat(get(edge, "/after")).isEqualTo("200 /after n=0");
     assertThat(backendConnectionsOpen).hasValue(1);
+  }
+
+  @Test
+  void keepsAnIdleConnectionForThePoolsIdleTimeoutRatherThanItsRequestTimeout() throws Exception {
+    RunningInstance edge =
+        edge(
+            "127.0.0.1:" + backend.actualPort(),
+            "  timeouts: {connect: 1s, request: 1s, idle: 3s}");
+    long answered = System.nanoTime();
+    assertThat(get(edge, "/first")).isEqualTo("200 /first n=0");
+    Thread.sleep(2_000);
+    assertThat(backendConnectionsOpen).as("kept past the request timeout").hasValue(1);
+    await()
+        .atMost(Duration.ofSeconds(6))
+        .untilAsserted(() -> assertThat(backendConnectionsOpen).hasValue(0));
+    assertThat(System.nanoTime() - answered)
+        .as("not closed before its idle timeout")
+        .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(3));
+    assertThat(get(edge, "/after")).isEqualTo("200 /after n=0");
   }
 
   @Test

@@ -1186,7 +1186,7 @@ public final class Http1Relay implements DrainableServer {
     }
 
     private void connect(Endpoint target, long remainingNanos) {
-      UpstreamLink fresh = new UpstreamLink(target, pool.config().requestTimeout().toNanos());
+      UpstreamLink fresh = new UpstreamLink(target, pool.config().idleTimeout().toNanos());
       outstanding++;
       long timeout =
           Math.max(
@@ -1693,8 +1693,8 @@ public final class Http1Relay implements DrainableServer {
    */
   private final class UpstreamLink extends ChannelInboundHandlerAdapter {
     final Endpoint endpoint;
-    // How long it may wait idle for the next request: its pool's request timeout when it opened
-    // (a reload that changes the timeout applies to the connections opened after it).
+    // How long it may wait idle for the next request: its pool's idle timeout when it opened (a
+    // reload that changes the timeout applies to the connections opened after it).
     final long maxIdle;
     // The Host line of every request on this link.
     final byte[] hostLine;

@@ -90,7 +90,10 @@ public final class UpstreamPool {
                 // The request's own idle timeout stops at the response head; this one also
                 // ends a response body that stalls, and idle pooled connections.
                 .setIdleTimeout((int) config.requestTimeout().toMillis())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS),
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // Whole seconds only; the idle timeout above closes a pooled connection first when
+                // the request timeout is the shorter.
+                .setKeepAliveTimeout(keepAliveSeconds(config.idleTimeout())),
             // The balancer admits at most this many requests per endpoint, so Vert.x's own wait
             // queue stays empty and every wait is the balancer's, visible and bounded.
             new PoolOptions().setHttp1MaxSize(config.limits().maxRequestsPerEndpoint()));
@@ -120,6 +123,12 @@ public final class UpstreamPool {
                     "pool {}: DNS added {} and removed {}", pool.name(), plan.add(), plan.remove());
               }
             });
+  }
+
+  /** Vert.x's keep-alive timeout for {@code idle}: whole seconds, rounded up, at least one. */
+  static int keepAliveSeconds(Duration idle) {
+    long millis = idle.toMillis();
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (millis + 999) / 1000));
   }
 
   private static Map<String, List<String>> lookUp(Set<String> names) {

@@ -89,6 +89,13 @@ class UpstreamPoolTest {
                             .encode()));
   }
 
+  @Test
+  void vertxKeepsAnIdleConnectionForTheIdleTimeoutInWholeSecondsRoundedUp() {
+    assertThat(UpstreamPool.keepAliveSeconds(Duration.ofMillis(1))).isEqualTo(1);
+    assertThat(UpstreamPool.keepAliveSeconds(Duration.ofMillis(1_500))).isEqualTo(2);
+    assertThat(UpstreamPool.keepAliveSeconds(Duration.ofSeconds(50))).isEqualTo(50);
+  }
+
   private static int deadPort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
