@@ -18,6 +18,18 @@ import org.junit.jupiter.api.Test;
 /** The Hazelcast configs of each deployment mode, without starting anything. */
 class ClusterMemberTest {
   private static final RateLimitConfig POLICY = RateLimitConfig.of("p", 60, Duration.ofMinutes(1));
+  // A client of an external cluster of one listed member.
+  private static final ClusterConfig CLIENT =
+      new ClusterConfig(
+          ClusterConfig.Mode.CLIENT,
+          "c",
+          "",
+          0,
+          ClusterConfig.Discovery.TCP_IP,
+          List.of("10.0.0.1:5701"),
+          "",
+          "",
+          271);
 
   @Test
   void embeddedJoinsTheListedMembersOverTcpIpOnlyAndKeepsOneBackup() {
@@ -59,20 +71,8 @@ class ClusterMemberTest {
 
   @Test
   void aClientRegistersTheProcessorFactoryToo() {
-    ClusterConfig cluster =
-        new ClusterConfig(
-            ClusterConfig.Mode.CLIENT,
-            "c",
-            "",
-            0,
-            ClusterConfig.Discovery.TCP_IP,
-            List.of("10.0.0.1:5701"),
-            "",
-            "",
-            271);
-
     assertThat(
-            ClusterMember.clientConfig(cluster)
+            ClusterMember.clientConfig(CLIENT)
                 .getSerializationConfig()
                 .getDataSerializableFactories())
         .containsKey(LimitProcessor.FACTORY_ID);
@@ -80,17 +80,6 @@ class ClusterMemberTest {
 
   @Test
   void neitherAMemberNorAClientCollectsHazelcastsOwnMetrics() {
-    ClusterConfig client =
-        new ClusterConfig(
-            ClusterConfig.Mode.CLIENT,
-            "c",
-            "",
-            0,
-            ClusterConfig.Discovery.TCP_IP,
-            List.of("10.0.0.1:5701"),
-            "",
-            "",
-            271);
 
     assertThat(
             ClusterMember.hazelcastConfig(
@@ -99,7 +88,7 @@ class ClusterMemberTest {
                 .getMetricsConfig()
                 .isEnabled())
         .isFalse();
-    assertThat(ClusterMember.clientConfig(client).getMetricsConfig().isEnabled()).isFalse();
+    assertThat(ClusterMember.clientConfig(CLIENT).getMetricsConfig().isEnabled()).isFalse();
   }
 
   @Test
@@ -133,19 +122,7 @@ class ClusterMemberTest {
 
   @Test
   void clientModeConnectsToTheListedMembersOnly() {
-    ClusterConfig cluster =
-        new ClusterConfig(
-            ClusterConfig.Mode.CLIENT,
-            "c",
-            "",
-            0,
-            ClusterConfig.Discovery.TCP_IP,
-            List.of("10.0.0.1:5701"),
-            "",
-            "",
-            271);
-
-    var config = ClusterMember.clientConfig(cluster);
+    var config = ClusterMember.clientConfig(CLIENT);
 
     assertThat(config.getNetworkConfig().getAddresses()).containsExactly("10.0.0.1:5701");
     assertThat(config.getNetworkConfig().getAutoDetectionConfig().isEnabled()).isFalse();
