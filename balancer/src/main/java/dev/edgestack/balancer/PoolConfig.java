@@ -111,9 +111,8 @@ public record PoolConfig(
         PanicConfig.from(node.objectOrEmpty("panic")),
         timeouts.duration("connect", Duration.ofSeconds(1), Duration.ofMillis(1)),
         requestTimeout,
-        // How long a kept-alive connection may wait for its next request. It should stay below the
-        // endpoint's own idle close (60 s for this stack's listeners), or a request may be sent on
-        // a
+        // How long a kept-alive connection may wait for its next request. Below the endpoint's
+        // own idle close (60 s for this stack's listeners), or a request may go out on a
         // connection the endpoint is closing.
         timeouts.duration("idle", requestTimeout, Duration.ofMillis(1)),
         RetryConfig.from(node.objectOrEmpty("retry")),

@@ -24,9 +24,10 @@ final class JavaCommand {
           // Experimental in 17.0.9, a product flag in later updates.
           "-XX:+UnlockExperimentalVMOptions",
           "-XX:TrimNativeHeapInterval=5000",
-          // Java 17's code cache sweeper discards compiled methods it finds cold, such as those
-          // that open and close connections, which run only when traffic starts again: they ran
-          // slowly and were compiled again in every burst (docs/memory.md).
+          // Java 17's code cache sweeper may discard compiled methods it finds cold, such as those
+          // that open and close connections, which run only when traffic starts again. Without
+          // it edge-lb's p99 after a quiet spell and the JIT's work in the bench's rounds were
+          // lower (docs/memory.md).
           "-XX:-UseCodeCacheFlushing",
           // Netty's count of the pooled memory held by buffers, updated on every allocation and
           // release, which nothing here reads: 14 % of edge-lb's event-loop samples (JFR).

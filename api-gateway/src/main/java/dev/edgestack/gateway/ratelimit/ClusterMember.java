@@ -73,8 +73,8 @@ public final class ClusterMember {
     config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
     config.setProperty("hazelcast.partition.count", Integer.toString(cluster.partitionCount()));
     // Hazelcast's own metrics feed its Management Center, which the stack does not use (its metrics
-    // are the gateway's, in Micrometer); collecting them every 5 s cost CPU and JIT work on a
-    // serving gateway (docs/rate-limiting.md).
+    // are the gateway's, in Micrometer); collecting them every 5 s was about a quarter of an idle
+    // member's CPU (docs/rate-limiting.md).
     config.getMetricsConfig().setEnabled(false);
     config
         .getSerializationConfig()

@@ -80,7 +80,6 @@ class ClusterMemberTest {
 
   @Test
   void neitherAMemberNorAClientCollectsHazelcastsOwnMetrics() {
-
     assertThat(
             ClusterMember.hazelcastConfig(
                     new ClusterConfig("c", "127.0.0.1", 5701, List.of("127.0.0.1:5701"), 11),
