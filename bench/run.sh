@@ -71,8 +71,9 @@ if [ "$MODE" = quick ]; then
 else
   ROUNDS=3; DURATION=5; WARMUP=15; WARMUP_OTHER=2  # about 9.5 min with all 12 targets
 fi
-# BENCH_REHEARSAL=0|1: the rehearsal after the warm-up (below); on by default in full mode only.
-REHEARSAL=${BENCH_REHEARSAL:-$([ "$MODE" = full ] && echo 1 || echo 0)}
+# BENCH_REHEARSAL=0|1: the rehearsal after the warm-up (below); on by default in full mode, but not
+# with BENCH_IDLE_CYCLES, whose cycle 1 is meant to be a JVM's first burst after a quiet spell.
+REHEARSAL=${BENCH_REHEARSAL:-$([ "$MODE" = full ] && [ "$IDLE_CYCLES" = 0 ] && echo 1 || echo 0)}
 [[ $REHEARSAL =~ ^[01]$ ]] || { echo "BENCH_REHEARSAL: expected 0 or 1, got '$REHEARSAL'" >&2; exit 2; }
 REHEARSAL_GAP=16; REHEARSAL_SECS=2
 THREADS=2                      # wrk threads
