@@ -67,6 +67,12 @@ for (prof, target), res in results.items():
         s["cpu_ratio"] = (s["cpu_us_per_request_median"] / rs["cpu_us_per_request_median"]
                           if s["cpu_us_per_request_median"] and rs["cpu_us_per_request_median"] else None)
         s["p99_ratio"] = s["p99_us_median"] / rs["p99_us_median"] if s["p99_us_median"] and rs["p99_us_median"] else None
+        # Paired by round: each round's ratio to the reference's run in the same round, which drift
+        # between rounds (the machine is shared) moves less than the ratio of the two medians, whose
+        # rounds may differ.
+        ref_cpu = {x["round"]: x["cpu_us_per_request"] for x in refres["rounds"]}
+        s["cpu_ratio_rounds"] = [x["cpu_us_per_request"] / ref_cpu[x["round"]] for x in res["rounds"]
+                                 if x["cpu_us_per_request"] and ref_cpu.get(x["round"])]
 
 
 def f(v, fmt="{:.0f}"):
@@ -84,20 +90,21 @@ for prof in dict.fromkeys(p for p, _ in order):
     conns = next(results[k]["connections"] for k in order if k[0] == prof)
     lines += [f"## {prof} profile ({conns} connections)", "",
               "| target | depth | req/s (median) | spread (min–max) | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors "
-              "| req/s × ref | CPU × ref | p99 × ref | ref |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| req/s × ref | CPU × ref | CPU × ref by round | p99 × ref | ref |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for key in order:
         if key[0] != prof:
             continue
         res = results[key]
         s = res["summary"]
-        lines.append("| {} | {} | {} | {}–{} (±{}%) | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+        lines.append("| {} | {} | {} | {}–{} (±{}%) | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
             res["target"], res["depth"], f(s["rps_median"]), f(s["rps_min"]), f(s["rps_max"]),
             f(s["rps_spread_pct"] / 2 if s["rps_spread_pct"] is not None else None),
             ms(s["p50_us_median"]), ms(s["p99_us_median"]), f(s["cpu_us_per_request_median"], "{:.1f}"),
             f(s["rss_kb_max"] / 1024, "{:.0f}"), s["errors"],
-            f(s.get("rps_ratio"), "{:.2f}"), f(s.get("cpu_ratio"), "{:.2f}"), f(s.get("p99_ratio"), "{:.2f}"),
-            s.get("reference", "–")))
+            f(s.get("rps_ratio"), "{:.2f}"), f(s.get("cpu_ratio"), "{:.2f}"),
+            " / ".join(f"{r:.2f}" for r in s.get("cpu_ratio_rounds") or []) or "–",
+            f(s.get("p99_ratio"), "{:.2f}"), s.get("reference", "–")))
     lines.append("")
 lines += ["Gateway targets are one gateway process (routes of bench/gateway.yaml): `plain` proxies only, "
           "`jwt` checks an RS256 token (cached after the first check), `jwt-leased` / `jwt-exact` add a "
