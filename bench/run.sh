@@ -319,14 +319,16 @@ if selected edge-lb-1hop; then
   PID_EL=$!; PIDS+=("$PID_EL")
 fi
 
-TOKEN=""
+# A long-lived token signed with the demo issuer's key, made by the launcher's token command in a
+# bench-local run folder. Every target gets it in every request, whether it checks it or not: a
+# target and its reference then move the same bytes (the token is ~700 of a request's ~800), and
+# a client of an API sends its token to the load balancer in front of the gateway too.
+RUN_DIR="$WORK/run"; mkdir -p "$RUN_DIR"
+TOKEN=$("$JAVA" -jar "$ROOT/stack/target/stack.jar" --home "$ROOT" --run-dir "$RUN_DIR" \
+  token --sub bench --scope accounts:read --ttl 86400 2>>"$OUT/logs/token.log")
+[ -n "$TOKEN" ] || { log "no bench token (see $OUT/logs/token.log)"; exit 1; }
 if [ $NEED_ISSUER = yes ]; then
-  # The demo issuer (JWKS for the gateway, whose config names it whatever routes are selected) and
-  # a long-lived token signed with its key, made by the launcher's token command in a bench-local
-  # run folder.
-  RUN_DIR="$WORK/run"; mkdir -p "$RUN_DIR"
-  TOKEN=$("$JAVA" -jar "$ROOT/stack/target/stack.jar" --home "$ROOT" --run-dir "$RUN_DIR" \
-    token --sub bench --scope accounts:read --ttl 86400 2>>"$OUT/logs/token.log")
+  # The demo issuer: the JWKS for the gateway, whose config names it whatever routes are selected.
   EDGE_INSTANCE=bench-issuer EDGE_BIND=127.0.0.1 EDGE_HTTP_PORT=$ISS EDGE_ADMIN_PORT=$ISS_ADMIN \
     ISSUER_KEY_FILE="$RUN_DIR/keys/issuer-key.pem" \
     "$JAVA" "${JAVA_OPTS[@]}" -jar "$SERVICES_JAR" --config "$ROOT/config/services/issuer.yaml" \
@@ -386,34 +388,31 @@ if [ $NEED_HYBRID = yes ]; then wait_http "http://127.0.0.1:$GH_ADMIN/health/rea
 if [ $NEED_HYBRID = yes ]; then wait_http "http://127.0.0.1:$EH_ADMIN/health/ready" "$PID_EH" 60; fi
 AUTH="Authorization: Bearer $TOKEN"
 
-# name|depth|url|pids whose CPU and RSS count|jvm?|token?
+# name|depth|url|pids whose CPU and RSS count|jvm?
 TARGETS=()
-selected direct && TARGETS+=("direct|0|http://127.0.0.1:$B1/|$PID_B1|no|no")
-selected haproxy-1hop && TARGETS+=("haproxy-1hop|1|http://127.0.0.1:$HA/|$PID_HA|no|no")
-selected nginx-1hop && TARGETS+=("nginx-1hop|1|http://127.0.0.1:$NG/|$PID_NG|no|no")
-selected edge-lb-1hop && TARGETS+=("edge-lb-1hop|1|http://127.0.0.1:$EL/|$PID_EL|yes|no")
-selected gateway-plain && TARGETS+=("gateway-plain|1|http://127.0.0.1:$GW/bench/plain|$PID_GW|yes|no")
-selected gateway-jwt && TARGETS+=("gateway-jwt|1|http://127.0.0.1:$GW/bench/jwt|$PID_GW|yes|yes")
-selected gateway-jwt-leased && TARGETS+=("gateway-jwt-leased|1|http://127.0.0.1:$GW/bench/leased|$PID_GW|yes|yes")
-selected gateway-jwt-exact && TARGETS+=("gateway-jwt-exact|1|http://127.0.0.1:$GW/bench/exact|$PID_GW|yes|yes")
-selected haproxy-3hop && TARGETS+=("haproxy-3hop|3|http://127.0.0.1:$H3A/|$PID_H3A $PID_H3B $PID_HA|no|no")
+selected direct && TARGETS+=("direct|0|http://127.0.0.1:$B1/|$PID_B1|no")
+selected haproxy-1hop && TARGETS+=("haproxy-1hop|1|http://127.0.0.1:$HA/|$PID_HA|no")
+selected nginx-1hop && TARGETS+=("nginx-1hop|1|http://127.0.0.1:$NG/|$PID_NG|no")
+selected edge-lb-1hop && TARGETS+=("edge-lb-1hop|1|http://127.0.0.1:$EL/|$PID_EL|yes")
+selected gateway-plain && TARGETS+=("gateway-plain|1|http://127.0.0.1:$GW/bench/plain|$PID_GW|yes")
+selected gateway-jwt && TARGETS+=("gateway-jwt|1|http://127.0.0.1:$GW/bench/jwt|$PID_GW|yes")
+selected gateway-jwt-leased && TARGETS+=("gateway-jwt-leased|1|http://127.0.0.1:$GW/bench/leased|$PID_GW|yes")
+selected gateway-jwt-exact && TARGETS+=("gateway-jwt-exact|1|http://127.0.0.1:$GW/bench/exact|$PID_GW|yes")
+selected haproxy-3hop && TARGETS+=("haproxy-3hop|3|http://127.0.0.1:$H3A/|$PID_H3A $PID_H3B $PID_HA|no")
 for mode in jwt leased exact; do
   name=hybrid-jwt; [ $mode = jwt ] || name=hybrid-jwt-$mode
-  selected $name && TARGETS+=("$name|3|http://127.0.0.1:$EH/bench/hybrid/$mode|$PID_EH $PID_GH $PID_IL|yes|yes")
+  selected $name && TARGETS+=("$name|3|http://127.0.0.1:$EH/bench/hybrid/$mode|$PID_EH $PID_GH $PID_IL|yes")
 done
 for t in "${TARGETS[@]}"; do
-  IFS='|' read -r name depth url pids jvm auth <<<"$t"
-  header=(); [ "$auth" = yes ] && header=(-H "$AUTH")
-  curl -fsS -o /dev/null --max-time 5 "${header[@]}" "$url" \
+  IFS='|' read -r name depth url pids jvm <<<"$t"
+  curl -fsS -o /dev/null --max-time 5 -H "$AUTH" "$url" \
     || { log "$name ($url) does not answer 2xx (see $OUT/logs)"; exit 1; }
 done
 log "targets up: ${#TARGETS[@]} (mode $MODE, $ROUNDS rounds x ${DURATION}s x 2 profiles): ${SELECTED[*]}"
 
 # ---------------------------------------------------------------- 4. measure
-run_wrk() {      # run_wrk CONNS SECONDS URL OUTFILE TOKEN? (yes: send the bench token)
-  local header=()
-  [ "${5:-no}" = yes ] && header=(-H "$AUTH")
-  timeout $(( $2 + 15 )) wrk -t"$THREADS" -c"$1" -d"$2"s --timeout 5s --latency "${header[@]}" "$3" \
+run_wrk() {      # run_wrk CONNS SECONDS URL OUTFILE
+  timeout $(( $2 + 15 )) wrk -t"$THREADS" -c"$1" -d"$2"s --timeout 5s --latency -H "$AUTH" "$3" \
     >"$4" 2>&1 || true
 }
 
@@ -424,7 +423,7 @@ run_wrk() {      # run_wrk CONNS SECONDS URL OUTFILE TOKEN? (yes: send the bench
 # route of the same gateway, another limiter through the same chain) gets a third of WARMUP.
 WARMED=" "
 for t in "${TARGETS[@]}"; do
-  IFS='|' read -r name depth url pids jvm auth <<<"$t"
+  IFS='|' read -r name depth url pids jvm <<<"$t"
   secs=$WARMUP_OTHER
   if [ "$jvm" = yes ]; then
     cold=0
@@ -436,7 +435,7 @@ for t in "${TARGETS[@]}"; do
     WARMED="$WARMED$pids "
   fi
   log "warm-up $name (${secs}s)"
-  run_wrk 64 "$secs" "$url" "$WORK/warmup-$name.txt" "$auth"
+  run_wrk 64 "$secs" "$url" "$WORK/warmup-$name.txt"
 done
 
 # A rehearsal of what the rounds do to a JVM besides serving at 64 connections: a quiet spell longer
@@ -450,10 +449,10 @@ if [ "$REHEARSAL" = 1 ]; then
   log "rehearsal: ${REHEARSAL_GAP}s quiet, then ${REHEARSAL_SECS}s per Java target and profile"
   sleep "$REHEARSAL_GAP"
   for t in "${TARGETS[@]}"; do
-    IFS='|' read -r name depth url pids jvm auth <<<"$t"
+    IFS='|' read -r name depth url pids jvm <<<"$t"
     [ "$jvm" = yes ] || continue
     for p in $PROFILES; do
-      run_wrk "${p#*:}" "$REHEARSAL_SECS" "$url" "$WORK/rehearsal-${p%%:*}-$name.txt" "$auth"
+      run_wrk "${p#*:}" "$REHEARSAL_SECS" "$url" "$WORK/rehearsal-${p%%:*}-$name.txt"
     done
   done
 fi
@@ -477,13 +476,13 @@ if [ "$IDLE_CYCLES" != 0 ]; then
   printf 'cycle\tgap_s\ttarget\trequests\tp99_us\tmax_us\tcpu_us_per_req\n' >"$OUT/idle.tsv"
   # One target at a time, so that the time since its previous burst is the gap itself.
   for t in "${TARGETS[@]}"; do
-    IFS='|' read -r name depth url pids jvm auth <<<"$t"
+    IFS='|' read -r name depth url pids jvm <<<"$t"
     for ((c=1; c<=IDLE_CYCLES; c++)); do
       for g in "${IDLE_GAPS[@]}"; do
         sleep "$g"
         f="$WORK/idle-$c-$g-$name.txt"
         c0=$(cpu_ticks $pids)
-        run_wrk 64 2 "$url" "$f" "$auth"
+        run_wrk 64 2 "$url" "$f"
         c1=$(cpu_ticks $pids)
         reqs=$(wrk_requests "$f")
         p99=$(wrk_latency "$f" 99)
@@ -517,7 +516,7 @@ for prof in $PROFILES; do
   pname=${prof%%:*}; conns=${prof##*:}
   for ((r=1; r<=ROUNDS; r++)); do
     for t in "${TARGETS[@]}"; do
-      IFS='|' read -r name depth url pids jvm auth <<<"$t"
+      IFS='|' read -r name depth url pids jvm <<<"$t"
       f="$WORK/$pname-$r-$name.txt"
       [ "$THREAD_SPLIT" = 1 ] && thread_ticks $pids >"$WORK/threads0"
       if [ "$JFR_SPLIT" = 1 ] && [ "$jvm" = yes ]; then
@@ -534,7 +533,7 @@ for prof in $PROFILES; do
         done
       fi
       c0=$(cpu_ticks $pids)
-      run_wrk "$conns" "$DURATION" "$url" "$f" "$auth"
+      run_wrk "$conns" "$DURATION" "$url" "$f"
       c1=$(cpu_ticks $pids)
       [ "$THREAD_SPLIT" = 1 ] && thread_ticks $pids >"$WORK/threads1"
       for p in "${PERF_PIDS[@]}"; do wait "$p" || true; done
@@ -578,7 +577,7 @@ fi
 if [ "$PERF_SPLIT" = 1 ] && [ -d "$OUT/perf" ]; then
   # The JIT's symbols, written while the JVMs still run; perf report reads /tmp/perf-<pid>.map.
   for t in "${TARGETS[@]}"; do
-    IFS='|' read -r name depth url pids jvm auth <<<"$t"
+    IFS='|' read -r name depth url pids jvm <<<"$t"
     if [ "$jvm" = yes ]; then
       for p in $pids; do jcmd "$p" Compiler.perfmap >/dev/null 2>&1 || true; done
     fi
