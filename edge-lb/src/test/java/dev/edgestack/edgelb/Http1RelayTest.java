@@ -332,7 +332,7 @@ class Http1RelayTest {
 
   @Test
   void keepsAnIdleConnectionForThePoolsIdleTimeoutRatherThanItsRequestTimeout() throws Exception {
-    // Past the request timeout: closing then would be a failure.
+    // The request timeout (1 s) passes first, and the connection must outlive it.
     assertTheIdleConnectionClosesAfter(
         edge(
             "127.0.0.1:" + backend.actualPort(),

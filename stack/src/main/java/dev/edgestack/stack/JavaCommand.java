@@ -25,9 +25,9 @@ final class JavaCommand {
           "-XX:+UnlockExperimentalVMOptions",
           "-XX:TrimNativeHeapInterval=5000",
           // Java 17's code cache sweeper may discard compiled methods it finds cold, such as those
-          // that open and close connections, which run only when traffic starts again. Without
-          // it edge-lb's p99 after a quiet spell and the JIT's work in the bench's rounds were
-          // lower (docs/memory.md).
+          // that open and close connections, which run only when traffic starts again. With the
+          // sweeper off, edge-lb's p99 at 64 connections and the JIT's work during the rounds of
+          // full bench runs were lower (docs/memory.md).
           "-XX:-UseCodeCacheFlushing",
           // Netty's count of the pooled memory held by buffers, updated on every allocation and
           // release, which nothing here reads: 14 % of edge-lb's event-loop samples (JFR).
